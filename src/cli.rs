@@ -1,0 +1,78 @@
+//! 命令行参数（帮助文字为中文）。
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::typeset::Kind;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "jianbao",
+    version,
+    about = "简报：把指标数据和任务清单排成可付印的中文简报手册和一页纸",
+    long_about = None,
+    disable_help_subcommand = true,
+    help_template = "{about}\n\n用法：{usage}\n\n{all-args}",
+    next_help_heading = "选项"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 排出简报手册和一页纸（PDF）
+    Build(BuildArgs),
+    /// 输出模板看到的规范化数据（JSON），供设计者用 typst 命令行调试模板
+    ExportJson(ExportArgs),
+    /// 只校验数据，不排版
+    Check(CommonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// 数据集目录（默认为示例数据 data/shangqiu-2023）
+    #[arg(value_name = "数据目录")]
+    pub data: Option<PathBuf>,
+    /// 纸张：a4、a5 或 16k（185×260 毫米）；默认取数据主题，再默认 a5
+    #[arg(long, value_name = "纸张", value_parser = ["a4", "a5", "16k"])]
+    pub paper: Option<String>,
+    /// 附加字体目录（可多次指定），如含方正小标宋、仿宋_GB2312 的目录；随附的 fonts/ 总会加载
+    #[arg(long = "font-path", value_name = "目录")]
+    pub font_path: Vec<PathBuf>,
+    /// 模板目录；默认用当前目录下的 templates/，没有则用程序内置模板
+    #[arg(long, value_name = "目录")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 输出目录
+    #[arg(long, short, value_name = "目录", default_value = "out")]
+    pub out: PathBuf,
+    /// 只排一种文档：booklet（简报手册）或 summary（一页纸）
+    #[arg(long, value_name = "文档")]
+    pub only: Option<Kind>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+/// 没给数据目录时用示例数据：先找当前目录，再找源码树。
+pub fn data_dir(arg: Option<PathBuf>) -> PathBuf {
+    arg.unwrap_or_else(|| {
+        let local = PathBuf::from("data/shangqiu-2023");
+        if local.is_dir() {
+            local
+        } else {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/shangqiu-2023")
+        }
+    })
+}

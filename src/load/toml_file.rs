@@ -1,0 +1,149 @@
+//! 读取一个 TOML 数据文件，把 serde 的英文报错译成带行列和字段路径的中文问题。
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use crate::diag::{Origin, Problem};
+
+/// 一个已读入内存的文本文件：路径和原文，原文用于取回数字原样写法和报错定位。
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+}
+
+impl SourceFile {
+    pub fn read(path: &Path) -> Result<Self, Problem> {
+        let bytes = std::fs::read(path).map_err(|e| Problem::in_file(path, io_message(&e)))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            let offset = e.utf8_error().valid_up_to();
+            Problem::new(
+                Origin::Text {
+                    file: path.to_owned(),
+                    source: String::from_utf8_lossy(e.as_bytes()).into(),
+                    span: Some(offset..offset + 1),
+                },
+                "",
+                "文件不是 UTF-8 编码，请另存为 UTF-8",
+            )
+        })?;
+        Ok(Self {
+            path: path.to_owned(),
+            text: text.into(),
+        })
+    }
+
+    pub fn origin(&self, span: Option<std::ops::Range<usize>>) -> Origin {
+        Origin::Text {
+            file: self.path.clone(),
+            source: self.text.clone(),
+            span,
+        }
+    }
+
+    /// 数字在源文件中的原样写法（去掉 TOML 允许的下划线和正号）。
+    pub fn literal(&self, span: std::ops::Range<usize>) -> Option<String> {
+        let raw = self.text.get(span)?.trim();
+        let cleaned: String = raw.chars().filter(|&c| c != '_').collect();
+        let cleaned = cleaned.trim_start_matches('+').to_owned();
+        cleaned.parse::<f64>().ok().map(|_| cleaned)
+    }
+
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Problem> {
+        let de = toml::Deserializer::parse(&self.text).map_err(|e| self.toml_problem("", &e))?;
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            self.toml_problem(&path, e.inner())
+        })
+    }
+
+    fn toml_problem(&self, field: &str, e: &toml::de::Error) -> Problem {
+        Problem::new(self.origin(e.span()), field, translate(e.message(), field))
+    }
+}
+
+pub fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "文件不存在".into(),
+        PermissionDenied => "没有读取权限".into(),
+        IsADirectory => "这是一个目录，不是文件".into(),
+        _ => format!("无法读取：{e}"),
+    }
+}
+
+/// serde/toml 报错的中文说法。
+fn translate(msg: &str, field: &str) -> String {
+    let msg = msg.trim();
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let suggestion = known
+            .iter()
+            .map(|k| (strsim::damerau_levenshtein(name, k), *k))
+            .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+            .min();
+        return match suggestion {
+            Some((_, k)) => format!("未知字段 “{name}”，是否应为 “{k}”？"),
+            None if known.is_empty() => format!("未知字段 “{name}”，此处不应有字段"),
+            None => format!("未知字段 “{name}”，可用的字段有：{}", known.join("、")),
+        };
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or(rest);
+        return format!("缺少必填字段 “{name}”");
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        if let Some((found, expected)) = rest.split_once(", expected ") {
+            return format!("应为{}，实际为{}", expected_cn(expected), found_cn(found));
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("duplicate key") {
+        return format!("重复的键{}", rest.replace('`', "“"));
+    }
+    if msg.starts_with("invalid value") || msg.starts_with("unknown variant") {
+        return format!("取值无效：{msg}");
+    }
+    let _ = field;
+    format!("TOML 语法错误：{}", msg.replace('\n', "；"))
+}
+
+fn expected_cn(expected: &str) -> &'static str {
+    let e = expected.to_ascii_lowercase();
+    if e.contains("f64") || e.contains("float") || e.contains("integer") || e.contains("number") {
+        "数字"
+    } else if e.contains("string") || e.contains("str") {
+        "文本（用英文双引号括起）"
+    } else if e.contains("bool") {
+        "true 或 false"
+    } else if e.contains("sequence") || e.contains("array") {
+        "数组（方括号 [ ]）"
+    } else if e.contains("datetime") || e.contains("date") {
+        "日期（如 2024-12-31，不加引号）"
+    } else if e.contains("struct") || e.contains("map") || e.contains("table") {
+        "表（[...] 或 { ... }）"
+    } else {
+        "其他类型"
+    }
+}
+
+fn found_cn(found: &str) -> String {
+    if let Some(s) = found.strip_prefix("string ") {
+        format!("文本 {s}")
+    } else if let Some(s) = found.strip_prefix("integer ") {
+        format!("整数 {}", s.trim_matches('`'))
+    } else if let Some(s) = found.strip_prefix("floating point ") {
+        format!("小数 {}", s.trim_matches('`'))
+    } else if let Some(s) = found.strip_prefix("boolean ") {
+        format!("布尔值 {}", s.trim_matches('`'))
+    } else if found.starts_with("sequence") {
+        "数组".into()
+    } else if found.starts_with("map") {
+        "表".into()
+    } else {
+        found.to_owned()
+    }
+}

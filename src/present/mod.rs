@@ -1,0 +1,340 @@
+//! 从类型化模型计算出模板所需的一切：中文日期、增减措辞、编号、数字原样写法。
+
+pub mod cn;
+pub mod highlight;
+pub mod view;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use toml::Spanned;
+
+use crate::diag::{Problem, Problems};
+use crate::load::{DataSet, SourceFile};
+use crate::model::{Date, Num};
+use highlight::segments;
+use view::*;
+
+/// 纸张规格：a4、a5、16k（185×260 mm）。
+pub const PAPERS: &[&str] = &["a4", "a5", "16k"];
+pub const DEFAULT_ACCENT: &str = "#b5121b";
+
+/// 排版选项（来自命令行，优先于数据中的主题）。
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub paper: Option<String>,
+}
+
+/// 把数据集规范化为模板视图；所有数据问题一次报告。
+pub fn present(data: &DataSet, options: &Options) -> Result<View, Problems> {
+    let mut cx = Cx {
+        problems: Problems::default(),
+    };
+    let view = cx.view(data, options);
+    if cx.problems.is_empty() {
+        Ok(view)
+    } else {
+        Err(cx.problems)
+    }
+}
+
+struct Cx {
+    problems: Problems,
+}
+
+impl Cx {
+    fn view(&mut self, data: &DataSet, options: &Options) -> View {
+        let meta_src = &data.meta.source;
+        let m = &data.meta.value.meta;
+        let theme = &data.meta.value.theme;
+        let date = self.date(meta_src, &m.date, "meta.date");
+        let meeting_date = self.date(meta_src, &m.meeting_date, "meta.meeting_date");
+
+        let paper = options
+            .paper
+            .clone()
+            .or_else(|| theme.paper.clone())
+            .unwrap_or_else(|| "a5".into())
+            .to_lowercase();
+        if !PAPERS.contains(&paper.as_str()) {
+            self.problems.push(Problem::new(
+                meta_src.origin(None),
+                "theme.paper",
+                format!("不支持的纸张 “{paper}”，可选：a4、a5、16k"),
+            ));
+        }
+        let f = &theme.fonts;
+        let fonts = FontsView {
+            song: f
+                .song
+                .clone()
+                .unwrap_or_else(|| vec!["Noto Serif SC".into()]),
+            hei: f.hei.clone().unwrap_or_else(|| vec!["Noto Sans SC".into()]),
+            kai: f.kai.clone().unwrap_or_else(|| vec!["LXGW WenKai".into()]),
+            title: f
+                .title
+                .clone()
+                .unwrap_or_else(|| vec!["Noto Serif SC".into()]),
+        };
+
+        let o = &data.meta.value.overview;
+        let (tasks, targets) = self.tasks(data);
+        View {
+            schema: SCHEMA_VERSION,
+            render: Render {
+                paper,
+                notice: m.notice.clone(),
+                accent: theme
+                    .accent
+                    .clone()
+                    .unwrap_or_else(|| DEFAULT_ACCENT.into()),
+                fonts,
+            },
+            meta: MetaView {
+                title: m.title.clone(),
+                subtitle: m.subtitle.clone(),
+                region: m.region.clone(),
+                meeting: m.meeting.clone(),
+                issuer: m.issuer.clone(),
+                classification: m.classification.clone(),
+                issue: m.issue.clone(),
+                date_cn: cn::full_date(date),
+                month_cn: cn::month(date),
+                date_iso: date.to_string(),
+                meeting_date_cn: cn::full_date(meeting_date),
+                meeting_date: cn::arabic_date(meeting_date),
+            },
+            overview: OverviewView {
+                headline: o.headline.clone(),
+                paragraphs: o.paragraphs.iter().map(|p| segments(p)).collect(),
+                conclusion: o.conclusion.as_deref().map(segments),
+            },
+            indicators: self.indicators(data),
+            main_tasks: text_view(&data.sections.value.main_tasks),
+            requirements: text_view(&data.sections.value.requirements),
+            relations: ListView {
+                title: data.sections.value.relations.title.clone(),
+                items: data.sections.value.relations.items.clone(),
+            },
+            tasks,
+            targets,
+            achievements: AchievementsView {
+                title: data.achievements.value.title.clone(),
+                groups: data
+                    .achievements
+                    .value
+                    .groups
+                    .iter()
+                    .map(|g| AchievementGroupView {
+                        title: g.title.clone(),
+                        facts: g.facts.iter().map(|f| segments(f)).collect(),
+                    })
+                    .collect(),
+            },
+        }
+    }
+
+    fn indicators(&mut self, data: &DataSet) -> Vec<IndicatorView> {
+        let src = &data.indicators.source;
+        let mut seen = HashMap::new();
+        let mut out = Vec::new();
+        for (i, ind) in data.indicators.value.indicators.iter().enumerate() {
+            let field = format!("indicators[{i}]");
+            self.id(src, &ind.id, &format!("{field}.id"), &mut seen);
+            let value = ind
+                .value
+                .as_ref()
+                .map(|v| self.figure(src, v, &format!("{field}.value")));
+            if value.is_some() && ind.unit.as_deref().is_none_or(str::is_empty) {
+                self.problems.push(Problem::new(
+                    src.origin(ind.value.as_ref().map(Spanned::span)),
+                    format!("{field}.unit"),
+                    "填写了总量 value 时必须填写单位 unit（如“亿元”）",
+                ));
+            }
+            if ind.value.is_none() && ind.growth.is_none() {
+                self.problems.push(Problem::new(
+                    src.origin(Some(ind.id.span())),
+                    field.clone(),
+                    format!("指标“{}”既没有总量 value 也没有增速 growth", ind.name),
+                ));
+            }
+            let growth = ind
+                .growth
+                .as_ref()
+                .map(|g| self.figure(src, g, &format!("{field}.growth")));
+            let growth_text = growth.as_ref().map(|g| {
+                cn::growth_phrase(g.value, &g.text) + ind.qualifier.as_deref().unwrap_or("")
+            });
+            out.push(IndicatorView {
+                id: ind.id.get_ref().clone(),
+                name: ind.name.clone(),
+                period: ind.period.clone(),
+                value,
+                unit: ind.unit.clone(),
+                growth,
+                growth_text,
+                key: ind.key,
+                higher_is_better: ind.higher_is_better,
+            });
+        }
+        out
+    }
+
+    fn tasks(&mut self, data: &DataSet) -> (TasksView, Vec<TargetView>) {
+        let src = &data.tasks.source;
+        let file = &data.tasks.value;
+        let mut targets = Vec::new();
+        let mut seen = HashMap::new();
+        let mut tasks = Vec::new();
+        for (ti, task) in file.tasks.iter().enumerate() {
+            let number = cn::section_number(ti + 1);
+            let mut items = Vec::new();
+            for (ii, item) in task.items.iter().enumerate() {
+                let mut refs = Vec::new();
+                for (gi, t) in item.targets.iter().enumerate() {
+                    let field = format!("tasks[{ti}].items[{ii}].targets[{gi}]");
+                    self.id(src, &t.id, &format!("{field}.id"), &mut seen);
+                    let quantity = t
+                        .quantity
+                        .as_ref()
+                        .map(|q| self.figure(src, q, &format!("{field}.quantity")));
+                    if let Some(q) = &t.quantity {
+                        if *q.get_ref() < 0.0 {
+                            self.problems.push(Problem::new(
+                                src.origin(Some(q.span())),
+                                format!("{field}.quantity"),
+                                format!("数量不能为负数：{}", q.get_ref()),
+                            ));
+                        }
+                        if t.unit.as_deref().is_none_or(str::is_empty) {
+                            self.problems.push(Problem::new(
+                                src.origin(Some(q.span())),
+                                format!("{field}.unit"),
+                                "填写了数量 quantity 时必须填写单位 unit（如“所”“万个”）",
+                            ));
+                        }
+                    }
+                    let deadline = self.date(src, &t.deadline, &format!("{field}.deadline"));
+                    let text = match &quantity {
+                        Some(q) => {
+                            format!("{}{}{}", t.what, q.text, t.unit.as_deref().unwrap_or(""))
+                        }
+                        None => t.what.clone(),
+                    };
+                    refs.push(targets.len());
+                    targets.push(TargetView {
+                        no: targets.len() + 1,
+                        number: format!("（{}）", gi + 1),
+                        id: t.id.get_ref().clone(),
+                        task_number: number.clone(),
+                        what: t.what.clone(),
+                        quantity,
+                        unit: t.unit.clone(),
+                        text,
+                        deadline: deadline.to_string(),
+                        deadline_text: cn::deadline(deadline),
+                        lead: t.lead.clone(),
+                    });
+                }
+                items.push(TaskItemView {
+                    number: format!("{}.", ii + 1),
+                    text: cn::strip_ordinal(&item.text).to_owned(),
+                    original: item.text.clone(),
+                    detail: item.detail.as_deref().map(segments),
+                    targets: refs,
+                });
+            }
+            tasks.push(TaskView {
+                number,
+                short_title: task.title.trim_end_matches(['。', '；', '，']).to_owned(),
+                title: task.title.clone(),
+                intro: task.intro.as_deref().map(segments),
+                items,
+            });
+        }
+        let view = TasksView {
+            title: file.title.clone(),
+            targets_title: file.targets_title.clone(),
+            tasks,
+        };
+        (view, targets)
+    }
+
+    fn figure(&mut self, src: &SourceFile, n: &Num, field: &str) -> Figure {
+        let value = *n.get_ref();
+        if !value.is_finite() {
+            self.problems.push(Problem::new(
+                src.origin(Some(n.span())),
+                field,
+                "数字不能是 inf 或 nan",
+            ));
+        }
+        let text = src
+            .literal(n.span())
+            .unwrap_or_else(|| format_number(value));
+        Figure { value, text }
+    }
+
+    fn date(&mut self, src: &SourceFile, d: &Date, field: &str) -> NaiveDate {
+        match to_naive(d.get_ref()) {
+            Ok(date) => date,
+            Err(msg) => {
+                self.problems
+                    .push(Problem::new(src.origin(Some(d.span())), field, msg));
+                NaiveDate::default()
+            }
+        }
+    }
+
+    fn id(
+        &mut self,
+        src: &SourceFile,
+        id: &Spanned<String>,
+        field: &str,
+        seen: &mut HashMap<String, usize>,
+    ) {
+        let s = id.get_ref();
+        if s.is_empty() || !s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            self.problems.push(Problem::new(
+                src.origin(Some(id.span())),
+                field,
+                format!("标识 “{s}” 只能由英文字母、数字和下划线组成"),
+            ));
+        }
+        if let Some(first) = seen.insert(s.clone(), id.span().start) {
+            let (line, _) = crate::diag::line_col(&src.text, first);
+            self.problems.push(Problem::new(
+                src.origin(Some(id.span())),
+                field,
+                format!("标识 “{s}” 重复（第{line}行已用过）"),
+            ));
+        }
+    }
+}
+
+fn text_view(s: &crate::model::sections::TextSection) -> TextView {
+    TextView {
+        title: s.title.clone(),
+        lead: s.lead.clone(),
+        paragraphs: s.paragraphs.iter().map(|p| segments(p)).collect(),
+    }
+}
+
+/// TOML 日期转为 chrono 日期；带时刻、缺年月日或不存在的日期都算错。
+pub fn to_naive(d: &toml::value::Datetime) -> Result<NaiveDate, String> {
+    let (Some(date), None) = (d.date, d.time) else {
+        return Err(format!("应为日期（如 2024-12-31），实际为 {d}"));
+    };
+    NaiveDate::from_ymd_opt(date.year.into(), date.month.into(), date.day.into())
+        .ok_or_else(|| format!("日期 {d} 不存在"))
+}
+
+/// 没有原样写法时（如来自 Excel 的数字）的最短写法：4 → "4"，11.46 → "11.46"。
+pub fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}

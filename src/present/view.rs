@@ -1,0 +1,165 @@
+//! 模板看到的规范化数据（导出为 JSON）。所有计算和格式化都在这里完成，模板只管版式。
+
+use serde::Serialize;
+
+use super::highlight::Segment;
+
+/// 数据格式版本：模板据此判断能否读懂这份 JSON。
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct View {
+    pub schema: u32,
+    pub render: Render,
+    pub meta: MetaView,
+    pub overview: OverviewView,
+    pub indicators: Vec<IndicatorView>,
+    pub main_tasks: TextView,
+    pub requirements: TextView,
+    pub relations: ListView,
+    pub tasks: TasksView,
+    pub targets: Vec<TargetView>,
+    pub achievements: AchievementsView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Render {
+    /// a4、a5 或 16k。
+    pub paper: String,
+    /// 每页页脚的提示语，如“示例数据，非官方统计”。
+    pub notice: Option<String>,
+    pub accent: String,
+    pub fonts: FontsView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FontsView {
+    pub song: Vec<String>,
+    pub hei: Vec<String>,
+    pub kai: Vec<String>,
+    pub title: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MetaView {
+    pub title: String,
+    pub subtitle: String,
+    pub region: String,
+    pub meeting: String,
+    pub issuer: String,
+    pub classification: String,
+    pub issue: Option<String>,
+    /// 二〇二三年十二月二十六日
+    pub date_cn: String,
+    /// 二〇二三年十二月（封面）
+    pub month_cn: String,
+    /// 2023-12-26
+    pub date_iso: String,
+    pub meeting_date_cn: String,
+    /// 2023年12月26日
+    pub meeting_date: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OverviewView {
+    pub headline: String,
+    pub paragraphs: Vec<Vec<Segment>>,
+    pub conclusion: Option<Vec<Segment>>,
+}
+
+/// 一个数字：数值（供图表计算）和原样写法（供排印）。
+#[derive(Debug, Clone, Serialize)]
+pub struct Figure {
+    pub value: f64,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorView {
+    pub id: String,
+    pub name: String,
+    pub period: String,
+    pub value: Option<Figure>,
+    pub unit: Option<String>,
+    pub growth: Option<Figure>,
+    /// “增长4%左右”“下降1.2%”
+    pub growth_text: Option<String>,
+    pub key: bool,
+    pub higher_is_better: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TextView {
+    pub title: String,
+    pub lead: Option<String>,
+    pub paragraphs: Vec<Vec<Segment>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ListView {
+    pub title: String,
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TasksView {
+    pub title: String,
+    pub targets_title: String,
+    pub tasks: Vec<TaskView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskView {
+    /// （一）
+    pub number: String,
+    pub title: String,
+    /// 标题去掉句末标点，供目录和一页纸使用。
+    pub short_title: String,
+    pub intro: Option<Vec<Segment>>,
+    pub items: Vec<TaskItemView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskItemView {
+    /// 1.
+    pub number: String,
+    /// 去掉原文序数（“一要”）后的要点。
+    pub text: String,
+    /// 原文照录的要点。
+    pub original: String,
+    pub detail: Option<Vec<Segment>>,
+    /// 本要点下的量化目标在 `targets` 中的下标（0 起）。
+    pub targets: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetView {
+    /// 一览表序号，1 起。
+    pub no: usize,
+    /// （1）：在所属要点下的编号。
+    pub number: String,
+    pub id: String,
+    /// 所属一级任务的编号和简称，如“（六）”。
+    pub task_number: String,
+    pub what: String,
+    pub quantity: Option<Figure>,
+    pub unit: Option<String>,
+    /// “打通断头路3条”
+    pub text: String,
+    pub deadline: String,
+    /// “2024年底前”
+    pub deadline_text: String,
+    pub lead: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AchievementsView {
+    pub title: String,
+    pub groups: Vec<AchievementGroupView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AchievementGroupView {
+    pub title: String,
+    pub facts: Vec<Vec<Segment>>,
+}

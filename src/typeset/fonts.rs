@@ -1,0 +1,90 @@
+//! 字体：只用随附的 fonts/ 和用户用 --font-path 指定的目录，从不悄悄回退到系统字体。
+//! 字体文件只扫描元信息，真正用到时才读入内存，每个进程只读一次。
+
+use std::path::{Path, PathBuf};
+
+use typst_kit::fonts::{FontStore, scan};
+
+use crate::diag::{Problem, Problems};
+
+/// 随附字体目录的查找顺序：环境变量 JIANBAO_FONTS、当前目录下的 fonts/、
+/// 可执行文件旁的 fonts/ 和 ../share/jianbao/fonts，最后是源码树中的 fonts/。
+pub fn bundled_dir() -> Option<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Some(dir) = std::env::var_os("JIANBAO_FONTS") {
+        candidates.push(PathBuf::from(dir));
+    }
+    candidates.push(PathBuf::from("fonts"));
+    if let Ok(exe) = std::env::current_exe() {
+        if let Some(dir) = exe.parent() {
+            candidates.push(dir.join("fonts"));
+            candidates.push(dir.join("../share/jianbao/fonts"));
+        }
+    }
+    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts"));
+    candidates.into_iter().find(|d| has_fonts(d))
+}
+
+fn has_fonts(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name().to_string_lossy().to_lowercase();
+            name.ends_with(".ttf") || name.ends_with(".otf") || name.ends_with(".ttc")
+        })
+    })
+}
+
+/// 扫描随附字体和附加字体目录。
+pub fn load(extra: &[PathBuf]) -> Result<FontStore, Problems> {
+    let mut problems = Problems::default();
+    let mut store = FontStore::new();
+    match bundled_dir() {
+        Some(dir) => store.extend(scan(&dir)),
+        None => problems.push(Problem::in_file(
+            Path::new("fonts"),
+            "找不到随附字体目录：请在仓库根目录运行，或用环境变量 JIANBAO_FONTS 指向 fonts/ 目录",
+        )),
+    }
+    for dir in extra {
+        if !dir.is_dir() {
+            problems.push(Problem::in_file(dir, "--font-path 指定的字体目录不存在"));
+            continue;
+        }
+        store.extend(scan(dir));
+    }
+    if problems.is_empty() {
+        Ok(store)
+    } else {
+        Err(problems)
+    }
+}
+
+/// 主题中每个字体角色的字体族都必须找得到，否则排出来就是缺字方框或错误字体。
+pub fn check_families(store: &FontStore, families: &[(&str, &[String])]) -> Result<(), Problems> {
+    let book = store.book();
+    let mut problems = Problems::default();
+    for (role, names) in families {
+        for name in names.iter() {
+            if book.select_family(&name.to_lowercase()).next().is_none() {
+                let mut known: Vec<String> = book
+                    .families()
+                    .map(|(family, _)| family.to_owned())
+                    .collect();
+                known.dedup();
+                problems.push(Problem::new(
+                    crate::diag::Origin::None,
+                    format!("theme.fonts.{role}"),
+                    format!(
+                        "找不到字体“{name}”。已加载的字体有：{}。如需使用其他字体，请用 --font-path 指定字体目录",
+                        known.join("、")
+                    ),
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}

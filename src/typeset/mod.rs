@@ -1,0 +1,160 @@
+//! 排版：规范化数据 + 模板 → typst 文档 → PDF。
+
+pub mod confine;
+pub mod fonts;
+pub mod inspect;
+pub mod templates;
+pub mod world;
+
+use std::path::PathBuf;
+
+use chrono::{Datelike, NaiveDate};
+use typst::WorldExt;
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+use crate::diag::{Origin, Problem, Problems};
+use world::{DocWorld, Engine};
+
+/// 文档种类。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// 简报手册
+    Booklet,
+    /// 一页纸
+    Summary,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 2] = [Kind::Booklet, Kind::Summary];
+
+    pub fn template(self) -> &'static str {
+        match self {
+            Kind::Booklet => "booklet.typ",
+            Kind::Summary => "summary.typ",
+        }
+    }
+
+    /// 用于文件名的中文名称。
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Booklet => "简报手册",
+            Kind::Summary => "一页纸",
+        }
+    }
+}
+
+/// 一份排好的文档。
+pub struct Typeset {
+    pub doc: PagedDocument,
+    pub warnings: Vec<String>,
+}
+
+/// 排版一份文档。`data` 是规范化 JSON，`date` 用作 typst 的“今天”和 PDF 时间戳。
+pub fn typeset(
+    engine: &Engine,
+    kind: Kind,
+    data: Vec<u8>,
+    data_dir: Option<PathBuf>,
+    date: NaiveDate,
+) -> Result<Typeset, Problems> {
+    let world = DocWorld {
+        engine,
+        main: Engine::template_id(kind.template()),
+        data: Bytes::new(data),
+        data_dir,
+        today: to_datetime(date),
+    };
+    let warned = typst::compile::<PagedDocument>(&world);
+    // 无论成败都清理缓存，批量时内存不随文档数增长。
+    typst::comemo::evict(10);
+    let warnings = warned
+        .warnings
+        .iter()
+        .map(|w| diagnostic_problem(&world, w).to_string())
+        .collect();
+    let doc = warned.output.map_err(|errors| {
+        Problems(
+            errors
+                .iter()
+                .map(|e| diagnostic_problem(&world, e))
+                .collect(),
+        )
+    })?;
+
+    let missing = inspect::missing_glyphs(&doc);
+    if !missing.is_empty() {
+        let list: Vec<String> = missing
+            .iter()
+            .map(|(page, c)| format!("第{page}页“{c}”（U+{:04X}）", *c as u32))
+            .collect();
+        return Err(Problems(vec![Problem::new(
+            Origin::None,
+            kind.label(),
+            format!(
+                "字体缺字，印出来会是方框：{}。请改用字体已包含的字，或用 --font-path 加入含这些字的字体并在主题中指定",
+                list.join("，")
+            ),
+        )]));
+    }
+    Ok(Typeset { doc, warnings })
+}
+
+/// 导出 PDF：标识和时间戳都来自数据，同样的输入得到逐字节相同的文件。
+pub fn pdf(doc: &PagedDocument, ident: &str, date: NaiveDate) -> Result<Vec<u8>, Problems> {
+    let options = PdfOptions {
+        ident: Smart::Custom(ident.to_owned()),
+        timestamp: Some(Timestamp::new_utc(to_datetime(date))),
+        creator: Smart::Custom(Some("jianbao".into())),
+        ..PdfOptions::default()
+    };
+    typst_pdf::pdf(doc, &options).map_err(|errors| {
+        Problems(
+            errors
+                .iter()
+                .map(|e| Problem::new(Origin::None, "PDF", format!("导出失败：{}", e.message)))
+                .collect(),
+        )
+    })
+}
+
+fn to_datetime(date: NaiveDate) -> Datetime {
+    Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8)
+        .expect("chrono 日期总是合法的")
+}
+
+/// typst 的诊断转成带模板文件行列的问题。
+fn diagnostic_problem(world: &DocWorld, d: &SourceDiagnostic) -> Problem {
+    let origin = match d.span.id() {
+        Some(id) => {
+            let vpath = id.get().vpath().get_with_slash().to_owned();
+            let file = match vpath.strip_prefix("/templates/") {
+                Some(rel) => world.engine.templates.display_path(rel),
+                None => PathBuf::from(vpath.trim_start_matches('/')),
+            };
+            match typst::World::source(world, id) {
+                Ok(source) => Origin::Text {
+                    file,
+                    source: source.text().into(),
+                    span: world.range(d.span),
+                },
+                Err(_) => Origin::File(file),
+            }
+        }
+        None => Origin::None,
+    };
+    let mut message = String::from(match d.severity {
+        Severity::Error => "排版错误：",
+        Severity::Warning => "排版警告：",
+    });
+    message.push_str(&d.message);
+    for hint in &d.hints {
+        message.push_str("（提示：");
+        message.push_str(&hint.v);
+        message.push('）');
+    }
+    Problem::new(origin, "", message)
+}

@@ -1,0 +1,53 @@
+//! 模板来源：磁盘上的 templates/ 目录（便于设计者修改），或编进程序的同一套模板（装好的程序在任何目录都能用）。
+
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+#[derive(Debug, Clone)]
+pub enum Templates {
+    Disk(PathBuf),
+    Embedded,
+}
+
+impl Templates {
+    /// 显式指定的目录优先；否则用当前目录下的 templates/（若有）；再否则用内置模板。
+    pub fn locate(explicit: Option<&Path>) -> Self {
+        if let Some(dir) = explicit {
+            return Self::Disk(dir.to_owned());
+        }
+        let local = Path::new("templates");
+        if local.join("booklet.typ").is_file() {
+            return Self::Disk(local.to_owned());
+        }
+        Self::Embedded
+    }
+
+    /// 读取模板目录中的一个文件；`rel` 是相对模板根的路径，不含 `..`。
+    pub fn read(&self, rel: &str) -> Option<Vec<u8>> {
+        match self {
+            Self::Disk(dir) => {
+                let path = super::confine::resolve(dir, rel)?;
+                std::fs::read(path).ok()
+            }
+            Self::Embedded => EMBEDDED.get_file(rel).map(|f| f.contents().to_vec()),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Disk(dir) => dir.display().to_string(),
+            Self::Embedded => "内置模板".into(),
+        }
+    }
+
+    /// 把虚拟路径对应到可显示的文件名（用于报错）。
+    pub fn display_path(&self, rel: &str) -> PathBuf {
+        match self {
+            Self::Disk(dir) => dir.join(rel),
+            Self::Embedded => Path::new("templates").join(rel),
+        }
+    }
+}

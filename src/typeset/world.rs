@@ -1,0 +1,133 @@
+//! typst 的 `World`：一台排版引擎（字体、模板、标准库只准备一次）加上每份文档自己的数据。
+//!
+//! 虚拟文件布局对每份文档都相同（typst 的文件标识永不释放，批量时必须复用）：
+//! - `/templates/…`：模板；
+//! - `/data.json`：本文档的规范化数据；
+//! - `/data/…`：数据目录中的文件（如图片），不得越出该目录。
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Dict, IntoValue};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_kit::fonts::FontStore;
+
+use super::confine;
+use super::templates::Templates;
+
+/// 模板里通过 `sys.inputs.data` 拿到的数据路径；用 stock typst CLI 时可用 `--input data=/d.json` 改写。
+pub const DATA_PATH: &str = "/data.json";
+
+/// 进程内共享的部分：字体、模板、标准库，以及解析过的模板源码。
+pub struct Engine {
+    library: LazyHash<Library>,
+    fonts: FontStore,
+    pub templates: Templates,
+    sources: Mutex<HashMap<FileId, Source>>,
+}
+
+impl Engine {
+    pub fn new(fonts: FontStore, templates: Templates) -> Self {
+        let mut inputs = Dict::new();
+        inputs.insert("data".into(), DATA_PATH.into_value());
+        let library = Library::builder().with_inputs(inputs).build();
+        Self {
+            library: LazyHash::new(library),
+            fonts,
+            templates,
+            sources: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn fonts(&self) -> &FontStore {
+        &self.fonts
+    }
+
+    /// 一个模板文件的标识，如 `booklet.typ` → `/templates/booklet.typ`。
+    pub fn template_id(name: &str) -> FileId {
+        file_id(&format!("/templates/{name}"))
+    }
+}
+
+pub fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("内部虚拟路径合法");
+    FileId::new(RootedPath::new(VirtualRoot::Project, vpath))
+}
+
+/// 一份文档的排版环境。
+pub struct DocWorld<'a> {
+    pub engine: &'a Engine,
+    pub main: FileId,
+    pub data: Bytes,
+    pub data_dir: Option<PathBuf>,
+    pub today: Datetime,
+}
+
+impl DocWorld<'_> {
+    fn read(&self, id: FileId) -> FileResult<Vec<u8>> {
+        let rooted = id.get();
+        if !matches!(rooted.root(), VirtualRoot::Project) {
+            return Err(FileError::Other(Some("简报模板不使用 typst 包".into())));
+        }
+        let path = rooted.vpath().get_with_slash();
+        let not_found = || FileError::NotFound(PathBuf::from(path));
+        if let Some(rel) = path.strip_prefix("/templates/") {
+            return self.engine.templates.read(rel).ok_or_else(not_found);
+        }
+        if let Some(rel) = path.strip_prefix("/data/") {
+            let dir = self.data_dir.as_ref().ok_or_else(not_found)?;
+            let real = confine::resolve(dir, rel).ok_or(FileError::AccessDenied)?;
+            return std::fs::read(&real).map_err(|e| FileError::from_io(e, &real));
+        }
+        Err(FileError::AccessDenied)
+    }
+}
+
+impl World for DocWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.engine.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.engine.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if let Some(s) = self.engine.sources.lock().expect("锁未中毒").get(&id) {
+            return Ok(s.clone());
+        }
+        let bytes = self.read(id)?;
+        let text = String::from_utf8(bytes).map_err(|_| FileError::InvalidUtf8)?;
+        let source = Source::new(id, text);
+        self.engine
+            .sources
+            .lock()
+            .expect("锁未中毒")
+            .insert(id, source.clone());
+        Ok(source)
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id.get().vpath().get_with_slash() == DATA_PATH {
+            return Ok(self.data.clone());
+        }
+        self.read(id).map(Bytes::new)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.engine.fonts.font(index)
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
