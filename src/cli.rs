@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::typeset::Kind;
+use jianbao::typeset::Kind;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -65,14 +65,7 @@ pub struct ExportArgs {
     pub common: CommonArgs,
 }
 
-/// 没给数据目录时用示例数据：先找当前目录，再找源码树。
+/// 没给数据目录时用示例数据。
 pub fn data_dir(arg: Option<PathBuf>) -> PathBuf {
-    arg.unwrap_or_else(|| {
-        let local = PathBuf::from("data/shangqiu-2023");
-        if local.is_dir() {
-            local
-        } else {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/shangqiu-2023")
-        }
-    })
+    arg.unwrap_or_else(jianbao::project::sample_dir)
 }

@@ -1,14 +1,8 @@
 //! jianbao：数据文件 → 类型化模型（load）→ 规范化视图（present）→ typst 模板（typeset）→ PDF（render、output）。
 
 mod cli;
-mod diag;
-mod load;
-mod model;
-mod output;
-mod present;
-mod render;
-mod typeset;
 
+use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -17,11 +11,11 @@ use anyhow::Result;
 use clap::Parser;
 
 use cli::{Cli, Command, CommonArgs};
-use diag::Problems;
-use load::DataSet;
-use present::view::View;
-use typeset::Kind;
-use typeset::world::Engine;
+use jianbao::diag::Problems;
+use jianbao::project::{self, Project};
+use jianbao::typeset::Kind;
+use jianbao::typeset::world::Engine;
+use jianbao::{output, present};
 
 /// 退出码：0 成功，1 数据有问题，2 用法错误（clap），3 排版或写出失败。
 const EXIT_DATA: u8 = 1;
@@ -64,60 +58,47 @@ fn main() -> ExitCode {
 }
 
 /// 读入并规范化数据集。
-fn prepare(common: &CommonArgs) -> Result<(DataSet, View), Failure> {
+fn prepare(common: &CommonArgs) -> Result<Project, Failure> {
     let dir = cli::data_dir(common.data.clone());
-    let data = DataSet::load(&dir).map_err(Failure::Data)?;
     let options = present::Options {
         paper: common.paper.clone(),
     };
-    let view = present::present(&data, &options).map_err(Failure::Data)?;
-    Ok((data, view))
+    Project::load(&dir, &options).map_err(Failure::Data)
 }
 
-/// 字体、模板只准备一次；主题点名的字体必须都在。
-fn engine(common: &CommonArgs, view: &View) -> Result<Engine, Failure> {
-    let fonts = typeset::fonts::load(&common.font_path).map_err(Failure::Data)?;
-    let f = &view.render.fonts;
-    let roles: [(&str, &[String]); 4] = [
-        ("song", &f.song),
-        ("hei", &f.hei),
-        ("kai", &f.kai),
-        ("title", &f.title),
-    ];
-    typeset::fonts::check_families(&fonts, &roles).map_err(Failure::Data)?;
-    let templates = typeset::templates::Templates::locate(common.templates.as_deref());
-    Ok(Engine::new(fonts, templates))
+fn engine(common: &CommonArgs, project: &Project) -> Result<Engine, Failure> {
+    project::engine(
+        &common.font_path,
+        common.templates.as_deref(),
+        &project.view,
+    )
+    .map_err(Failure::Data)
 }
 
 fn check(common: CommonArgs) -> Result<(), Failure> {
-    let (data, view) = prepare(&common)?;
-    engine(&common, &view)?;
-    println!("{}：数据无误。", data.dir.display());
+    let project = prepare(&common)?;
+    engine(&common, &project)?;
+    println!("{}：数据无误。", project.data.dir.display());
     Ok(())
 }
 
 fn export_json(common: CommonArgs) -> Result<(), Failure> {
-    let (_, view) = prepare(&common)?;
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&view).expect("视图总能序列化")
-    );
+    let project = prepare(&common)?;
+    let json = serde_json::to_string_pretty(&project.view).expect("视图总能序列化");
+    // 管道被下游提前关闭（如 `| head`）时安静退出，而不是崩溃。
+    let _ = writeln!(std::io::stdout().lock(), "{json}");
     Ok(())
 }
 
 fn build(args: cli::BuildArgs) -> Result<(), Failure> {
-    let (data, view) = prepare(&args.common)?;
+    let project = prepare(&args.common)?;
     output::ensure_writable(&args.out)?;
-    let engine = engine(&args.common, &view)?;
-    let date = present::to_naive(data.meta.value.meta.date.get_ref()).expect("已校验");
+    let engine = engine(&args.common, &project)?;
     let kinds: Vec<Kind> = args.only.map_or(Kind::ALL.to_vec(), |k| vec![k]);
     for kind in kinds {
         let started = Instant::now();
-        let name = format!("{}-{}.pdf", view.meta.region, kind.label());
-        let ident = format!("jianbao/{}/{}", view.meta.region, kind.label());
-        let r = render::render(&engine, &view, kind, Some(data.dir.clone()), date, &ident)
-            .map_err(Failure::Render)?;
-        let path = args.out.join(&name);
+        let r = project.render(&engine, kind).map_err(Failure::Render)?;
+        let path = args.out.join(project.file_name(kind));
         output::write_atomic(&path, &r.pdf)?;
         for w in &r.warnings {
             eprintln!("{w}");

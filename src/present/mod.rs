@@ -248,6 +248,12 @@ impl Cx {
             tasks.push(TaskView {
                 number,
                 short_title: task.title.trim_end_matches(['。', '；', '，']).to_owned(),
+                brief: task
+                    .title
+                    .split(['，', '。'])
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
                 title: task.title.clone(),
                 intro: task.intro.as_deref().map(segments),
                 items,
@@ -256,6 +262,7 @@ impl Cx {
         let view = TasksView {
             title: file.title.clone(),
             targets_title: file.targets_title.clone(),
+            common_deadline: common(targets.iter().map(|t| t.deadline_text.as_str())),
             tasks,
         };
         (view, targets)
@@ -311,6 +318,20 @@ impl Cx {
             ));
         }
     }
+}
+
+/// 出现次数超过一半的值。
+fn common<'a>(values: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut total = 0;
+    for v in values {
+        *counts.entry(v).or_default() += 1;
+        total += 1;
+    }
+    counts
+        .into_iter()
+        .find(|(_, n)| n * 2 > total)
+        .map(|(v, _)| v.to_owned())
 }
 
 fn text_view(s: &crate::model::sections::TextSection) -> TextView {

@@ -105,6 +105,8 @@ pub struct ListView {
 pub struct TasksView {
     pub title: String,
     pub targets_title: String,
+    /// 半数以上目标共同的完成时限（如“2024年底前”），一页纸据此省去重复的时限。
+    pub common_deadline: Option<String>,
     pub tasks: Vec<TaskView>,
 }
 
@@ -113,8 +115,10 @@ pub struct TaskView {
     /// （一）
     pub number: String,
     pub title: String,
-    /// 标题去掉句末标点，供目录和一页纸使用。
+    /// 标题去掉句末标点，供目录使用。
     pub short_title: String,
+    /// 标题第一个逗号之前的部分，供一页纸使用，如“坚持以科技创新驱动为关键”。
+    pub brief: String,
     pub intro: Option<Vec<Segment>>,
     pub items: Vec<TaskItemView>,
 }

@@ -1,0 +1,76 @@
+//! 一次运行要准备的东西：读入并规范化的数据集，以及只建一次的排版引擎。
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::diag::Problems;
+use crate::load::DataSet;
+use crate::present::{self, view::View};
+use crate::render::{self, Rendered};
+use crate::typeset::templates::Templates;
+use crate::typeset::world::Engine;
+use crate::typeset::{self, Kind};
+
+/// 读入、校验并规范化好的数据集。
+pub struct Project {
+    pub data: DataSet,
+    pub view: View,
+    /// 编印日期：typst 的“今天”和 PDF 时间戳都用它。
+    pub date: NaiveDate,
+}
+
+impl Project {
+    pub fn load(dir: &Path, options: &present::Options) -> Result<Self, Problems> {
+        let data = DataSet::load(dir)?;
+        let view = present::present(&data, options)?;
+        let date =
+            present::to_naive(data.meta.value.meta.date.get_ref()).expect("present 已校验日期");
+        Ok(Self { data, view, date })
+    }
+
+    /// 输出文件名，如“商丘市-简报手册.pdf”。
+    pub fn file_name(&self, kind: Kind) -> String {
+        format!("{}-{}.pdf", self.view.meta.region, kind.label())
+    }
+
+    pub fn render(&self, engine: &Engine, kind: Kind) -> Result<Rendered, Problems> {
+        let ident = format!("jianbao/{}/{}", self.view.meta.region, kind.label());
+        render::render(
+            engine,
+            &self.view,
+            kind,
+            Some(self.data.dir.clone()),
+            self.date,
+            &ident,
+        )
+    }
+}
+
+/// 建排版引擎：扫描字体（随附的加上附加目录），确认主题点名的字体都在，定位模板。
+pub fn engine(
+    font_paths: &[PathBuf],
+    templates: Option<&Path>,
+    view: &View,
+) -> Result<Engine, Problems> {
+    let fonts = typeset::fonts::load(font_paths)?;
+    let f = &view.render.fonts;
+    let roles: [(&str, &[String]); 4] = [
+        ("song", &f.song),
+        ("hei", &f.hei),
+        ("kai", &f.kai),
+        ("title", &f.title),
+    ];
+    typeset::fonts::check_families(&fonts, &roles)?;
+    Ok(Engine::new(fonts, Templates::locate(templates)))
+}
+
+/// 示例数据集的位置：先找当前目录，再找源码树。
+pub fn sample_dir() -> PathBuf {
+    let local = PathBuf::from("data/shangqiu-2023");
+    if local.is_dir() {
+        local
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/shangqiu-2023")
+    }
+}
