@@ -12,9 +12,7 @@ use jianbao::typeset::Kind;
     version,
     about = "简报：把指标数据和任务清单排成可付印的中文简报手册和一页纸",
     long_about = None,
-    disable_help_subcommand = true,
-    help_template = "{about}\n\n用法：{usage}\n\n{all-args}",
-    next_help_heading = "选项"
+    disable_help_subcommand = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -37,7 +35,7 @@ pub struct CommonArgs {
     #[arg(value_name = "数据目录")]
     pub data: Option<PathBuf>,
     /// 纸张：a4、a5 或 16k（185×260 毫米）；默认取数据主题，再默认 a5
-    #[arg(long, value_name = "纸张", value_parser = ["a4", "a5", "16k"])]
+    #[arg(long, value_name = "纸张", value_parser = ["a4", "a5", "16k"], hide_possible_values = true)]
     pub paper: Option<String>,
     /// 附加字体目录（可多次指定），如含方正小标宋、仿宋_GB2312 的目录；随附的 fonts/ 总会加载
     #[arg(long = "font-path", value_name = "目录")]
@@ -51,11 +49,17 @@ pub struct CommonArgs {
 pub struct BuildArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// 输出目录
-    #[arg(long, short, value_name = "目录", default_value = "out")]
+    /// 输出目录（默认 out）
+    #[arg(
+        long,
+        short,
+        value_name = "目录",
+        default_value = "out",
+        hide_default_value = true
+    )]
     pub out: PathBuf,
     /// 只排一种文档：booklet（简报手册）或 summary（一页纸）
-    #[arg(long, value_name = "文档")]
+    #[arg(long, value_name = "文档", hide_possible_values = true)]
     pub only: Option<Kind>,
 }
 
@@ -63,6 +67,33 @@ pub struct BuildArgs {
 pub struct ExportArgs {
     #[command(flatten)]
     pub common: CommonArgs,
+}
+
+/// clap 的帮助页默认是英文标题；这里逐层换成中文。
+pub fn localized(cmd: clap::Command) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    cmd.help_template("{about}\n\n用法：{usage}\n\n{all-args}{after-help}")
+        .subcommand_help_heading("命令")
+        .subcommand_value_name("命令")
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .mut_args(|a| {
+            let heading = if a.is_positional() {
+                "参数"
+            } else {
+                "选项"
+            };
+            a.help_heading(heading)
+        })
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("显示帮助")
+                .help_heading("选项"),
+        )
+        .mut_subcommands(localized)
 }
 
 /// 没给数据目录时用示例数据。

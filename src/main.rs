@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Result;
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use cli::{Cli, Command, CommonArgs};
 use jianbao::diag::Problems;
@@ -34,7 +34,18 @@ impl From<anyhow::Error> for Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let command = cli::localized(Cli::command()).arg(
+        clap::Arg::new("version")
+            .short('V')
+            .long("version")
+            .action(clap::ArgAction::Version)
+            .help("显示版本")
+            .help_heading("选项"),
+    );
+    let cli = match Cli::from_arg_matches(&command.get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let result = match cli.command {
         Command::Build(args) => build(args),
         Command::ExportJson(args) => export_json(args.common),
@@ -95,9 +106,14 @@ fn build(args: cli::BuildArgs) -> Result<(), Failure> {
     output::ensure_writable(&args.out)?;
     let engine = engine(&args.common, &project)?;
     let kinds: Vec<Kind> = args.only.map_or(Kind::ALL.to_vec(), |k| vec![k]);
+    // 先排好全部文档再写出：任何一份出错，都不留下任何 PDF。
+    let mut done = Vec::new();
     for kind in kinds {
         let started = Instant::now();
         let r = project.render(&engine, kind).map_err(Failure::Render)?;
+        done.push((kind, r, started.elapsed()));
+    }
+    for (kind, r, took) in done {
         let path = args.out.join(project.file_name(kind));
         output::write_atomic(&path, &r.pdf)?;
         for w in &r.warnings {
@@ -108,7 +124,7 @@ fn build(args: cli::BuildArgs) -> Result<(), Failure> {
             display(&path),
             r.pages,
             human_bytes(r.pdf.len()),
-            started.elapsed().as_secs_f64()
+            took.as_secs_f64()
         );
     }
     Ok(())

@@ -22,7 +22,11 @@ pub struct Project {
 
 impl Project {
     pub fn load(dir: &Path, options: &present::Options) -> Result<Self, Problems> {
-        let data = DataSet::load(dir)?;
+        let data = DataSet::load_parts(dir).complete(dir).map_err(|parts| {
+            let mut problems = present::validate_parts(&parts);
+            problems.0.splice(0..0, parts.problems.0);
+            problems
+        })?;
         let view = present::present(&data, options)?;
         let date =
             present::to_naive(data.meta.value.meta.date.get_ref()).expect("present 已校验日期");

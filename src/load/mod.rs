@@ -36,33 +36,59 @@ pub struct DataSet {
     pub achievements: Parsed<AchievementsFile>,
 }
 
+/// 逐个文件读入的结果：读不进来的文件为 None，问题记在 `problems` 里。
+#[derive(Debug, Default)]
+pub struct Parts {
+    pub meta: Option<Parsed<MetaFile>>,
+    pub indicators: Option<Parsed<IndicatorsFile>>,
+    pub sections: Option<Parsed<SectionsFile>>,
+    pub tasks: Option<Parsed<TasksFile>>,
+    pub achievements: Option<Parsed<AchievementsFile>>,
+    pub problems: Problems,
+}
+
 impl DataSet {
-    /// 读入整个数据集；所有文件都会读，问题一并报告。
-    pub fn load(dir: &Path) -> Result<Self, Problems> {
+    /// 读入整个数据集的每个文件；有的文件出错，其余文件照样读，问题一并记下。
+    pub fn load_parts(dir: &Path) -> Parts {
         let mut problems = Problems::default();
         if !dir.is_dir() {
             problems.push(Problem::in_file(dir, "数据目录不存在或不是目录"));
-            return Err(problems);
+            return Parts {
+                problems,
+                ..Parts::default()
+            };
         }
-        let meta = parse_file(dir, META, &mut problems);
-        let indicators = parse_file(dir, INDICATORS, &mut problems);
-        let sections = parse_file(dir, SECTIONS, &mut problems);
-        let tasks = parse_file(dir, TASKS, &mut problems);
-        let achievements = parse_file(dir, ACHIEVEMENTS, &mut problems);
-        match (meta, indicators, sections, tasks, achievements) {
-            (Some(meta), Some(indicators), Some(sections), Some(tasks), Some(achievements))
-                if problems.is_empty() =>
-            {
-                Ok(Self {
-                    dir: dir.to_owned(),
-                    meta,
-                    indicators,
-                    sections,
-                    tasks,
-                    achievements,
-                })
-            }
-            _ => Err(problems),
+        Parts {
+            meta: parse_file(dir, META, &mut problems),
+            indicators: parse_file(dir, INDICATORS, &mut problems),
+            sections: parse_file(dir, SECTIONS, &mut problems),
+            tasks: parse_file(dir, TASKS, &mut problems),
+            achievements: parse_file(dir, ACHIEVEMENTS, &mut problems),
+            problems,
+        }
+    }
+}
+
+impl Parts {
+    /// 所有文件都读进来了才算完整的数据集。
+    pub fn complete(self, dir: &Path) -> Result<DataSet, Box<Self>> {
+        match self {
+            Parts {
+                meta: Some(meta),
+                indicators: Some(indicators),
+                sections: Some(sections),
+                tasks: Some(tasks),
+                achievements: Some(achievements),
+                problems,
+            } if problems.is_empty() => Ok(DataSet {
+                dir: dir.to_owned(),
+                meta,
+                indicators,
+                sections,
+                tasks,
+                achievements,
+            }),
+            other => Err(Box::new(other)),
         }
     }
 }

@@ -54,7 +54,11 @@ impl SourceFile {
     pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Problem> {
         let de = toml::Deserializer::parse(&self.text).map_err(|e| self.toml_problem("", &e))?;
         serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
+            // `Spanned` 在路径里留下内部名字，对用户没有意义。
+            let path = e
+                .path()
+                .to_string()
+                .replace(".$__serde_spanned_private_value", "");
             let path = if path == "." { String::new() } else { path };
             self.toml_problem(&path, e.inner())
         })
@@ -96,10 +100,10 @@ fn translate(msg: &str, field: &str) -> String {
         let name = rest.split('`').next().unwrap_or(rest);
         return format!("缺少必填字段 “{name}”");
     }
-    if let Some(rest) = msg.strip_prefix("invalid type: ") {
-        if let Some((found, expected)) = rest.split_once(", expected ") {
-            return format!("应为{}，实际为{}", expected_cn(expected), found_cn(found));
-        }
+    if let Some(rest) = msg.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return format!("应为{}，实际为{}", expected_cn(expected), found_cn(found));
     }
     if let Some(rest) = msg.strip_prefix("duplicate key") {
         return format!("重复的键{}", rest.replace('`', "“"));
@@ -108,6 +112,9 @@ fn translate(msg: &str, field: &str) -> String {
         return format!("取值无效：{msg}");
     }
     let _ = field;
+    if msg.starts_with("invalid date") || msg.starts_with("invalid time") {
+        return format!("日期不存在或格式不对，应为 YYYY-MM-DD（{msg}）");
+    }
     format!("TOML 语法错误：{}", msg.replace('\n', "；"))
 }
 

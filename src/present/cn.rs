@@ -82,10 +82,10 @@ pub fn strip_ordinal(text: &str) -> &str {
     }
     let rest = &text[end..];
     for marker in ["要", "是"] {
-        if let Some(r) = rest.strip_prefix(marker) {
-            if !r.is_empty() {
-                return r;
-            }
+        if let Some(r) = rest.strip_prefix(marker)
+            && !r.is_empty()
+        {
+            return r;
         }
     }
     text

@@ -10,7 +10,10 @@ use chrono::NaiveDate;
 use toml::Spanned;
 
 use crate::diag::{Problem, Problems};
-use crate::load::{DataSet, SourceFile};
+use crate::load::{DataSet, Parsed, Parts, SourceFile};
+use crate::model::indicators::IndicatorsFile;
+use crate::model::meta::MetaFile;
+use crate::model::tasks::TasksFile;
 use crate::model::{Date, Num};
 use highlight::segments;
 use view::*;
@@ -38,6 +41,23 @@ pub fn present(data: &DataSet, options: &Options) -> Result<View, Problems> {
     }
 }
 
+/// 数据集中有文件读不进来时，仍对读进来的文件做全部检查，一次报告所有问题。
+pub fn validate_parts(parts: &Parts) -> Problems {
+    let mut cx = Cx {
+        problems: Problems::default(),
+    };
+    if let Some(meta) = &parts.meta {
+        cx.meta_dates(meta);
+    }
+    if let Some(indicators) = &parts.indicators {
+        cx.indicators(indicators);
+    }
+    if let Some(tasks) = &parts.tasks {
+        cx.tasks(tasks);
+    }
+    cx.problems
+}
+
 struct Cx {
     problems: Problems,
 }
@@ -47,8 +67,7 @@ impl Cx {
         let meta_src = &data.meta.source;
         let m = &data.meta.value.meta;
         let theme = &data.meta.value.theme;
-        let date = self.date(meta_src, &m.date, "meta.date");
-        let meeting_date = self.date(meta_src, &m.meeting_date, "meta.meeting_date");
+        let (date, meeting_date) = self.meta_dates(&data.meta);
 
         let paper = options
             .paper
@@ -78,7 +97,7 @@ impl Cx {
         };
 
         let o = &data.meta.value.overview;
-        let (tasks, targets) = self.tasks(data);
+        let (tasks, targets) = self.tasks(&data.tasks);
         View {
             schema: SCHEMA_VERSION,
             render: Render {
@@ -109,7 +128,7 @@ impl Cx {
                 paragraphs: o.paragraphs.iter().map(|p| segments(p)).collect(),
                 conclusion: o.conclusion.as_deref().map(segments),
             },
-            indicators: self.indicators(data),
+            indicators: self.indicators(&data.indicators),
             main_tasks: text_view(&data.sections.value.main_tasks),
             requirements: text_view(&data.sections.value.requirements),
             relations: ListView {
@@ -134,11 +153,11 @@ impl Cx {
         }
     }
 
-    fn indicators(&mut self, data: &DataSet) -> Vec<IndicatorView> {
-        let src = &data.indicators.source;
+    fn indicators(&mut self, file: &Parsed<IndicatorsFile>) -> Vec<IndicatorView> {
+        let src = &file.source;
         let mut seen = HashMap::new();
         let mut out = Vec::new();
-        for (i, ind) in data.indicators.value.indicators.iter().enumerate() {
+        for (i, ind) in file.value.indicators.iter().enumerate() {
             let field = format!("indicators[{i}]");
             self.id(src, &ind.id, &format!("{field}.id"), &mut seen);
             let value = ind
@@ -181,9 +200,9 @@ impl Cx {
         out
     }
 
-    fn tasks(&mut self, data: &DataSet) -> (TasksView, Vec<TargetView>) {
-        let src = &data.tasks.source;
-        let file = &data.tasks.value;
+    fn tasks(&mut self, parsed: &Parsed<TasksFile>) -> (TasksView, Vec<TargetView>) {
+        let src = &parsed.source;
+        let file = &parsed.value;
         let mut targets = Vec::new();
         let mut seen = HashMap::new();
         let mut tasks = Vec::new();
@@ -266,6 +285,13 @@ impl Cx {
             tasks,
         };
         (view, targets)
+    }
+
+    fn meta_dates(&mut self, meta: &Parsed<MetaFile>) -> (NaiveDate, NaiveDate) {
+        let m = &meta.value.meta;
+        let date = self.date(&meta.source, &m.date, "meta.date");
+        let meeting_date = self.date(&meta.source, &m.meeting_date, "meta.meeting_date");
+        (date, meeting_date)
     }
 
     fn figure(&mut self, src: &SourceFile, n: &Num, field: &str) -> Figure {

@@ -15,11 +15,11 @@ pub fn bundled_dir() -> Option<PathBuf> {
         candidates.push(PathBuf::from(dir));
     }
     candidates.push(PathBuf::from("fonts"));
-    if let Ok(exe) = std::env::current_exe() {
-        if let Some(dir) = exe.parent() {
-            candidates.push(dir.join("fonts"));
-            candidates.push(dir.join("../share/jianbao/fonts"));
-        }
+    if let Ok(exe) = std::env::current_exe()
+        && let Some(dir) = exe.parent()
+    {
+        candidates.push(dir.join("fonts"));
+        candidates.push(dir.join("../share/jianbao/fonts"));
     }
     candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts"));
     candidates.into_iter().find(|d| has_fonts(d))

@@ -1,0 +1,106 @@
+//! 测试共用：示例数据、可改写的数据副本、排版后的文字、调用命令行。
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use jianbao::present::Options;
+use jianbao::project::{self, Project};
+use jianbao::typeset::world::Engine;
+use jianbao::typeset::{self, Kind, inspect};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn sample_dir() -> PathBuf {
+    root().join("data/shangqiu-2023")
+}
+
+pub fn load(dir: &Path) -> Project {
+    Project::load(dir, &Options::default()).unwrap_or_else(|p| panic!("数据应当有效：\n{p}"))
+}
+
+pub fn engine(project: &Project) -> Engine {
+    project::engine(&[], Some(&root().join("templates")), &project.view)
+        .unwrap_or_else(|p| panic!("{p}"))
+}
+
+/// 排版后各页的文字。
+pub fn pages(project: &Project, engine: &Engine, kind: Kind) -> Vec<String> {
+    let json = serde_json::to_vec(&project.view).unwrap();
+    let t = typeset::typeset(
+        engine,
+        kind,
+        json,
+        Some(project.data.dir.clone()),
+        project.date,
+    )
+    .unwrap_or_else(|p| panic!("{p}"));
+    inspect::page_texts(&t.doc)
+}
+
+/// 示例数据的一份可改写副本。
+pub fn fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(sample_dir()).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+    }
+    dir
+}
+
+/// 把文件中的一段文字换成另一段；找不到时测试失败，以免测试悄悄失效。
+pub fn replace(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} 中找不到 {from:?}", path.display());
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// 在仓库根目录运行 jianbao 命令行。
+pub fn jianbao(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("能运行 jianbao")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// 运行 poppler 工具（pdftotext、pdffonts）；CI 脚本会安装它们。
+pub fn poppler(tool: &str, args: &[&str]) -> String {
+    let out = Command::new(tool).args(args).output().unwrap_or_else(|e| {
+        panic!("需要 poppler-utils 中的 {tool}（Debian: apt-get install poppler-utils）：{e}")
+    });
+    assert!(out.status.success(), "{tool} 失败：{}", stderr(&out));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// 所有阿拉伯数字串（含小数），如 5089.63。
+pub fn numbers(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let decimal_point =
+            c == '.' && !cur.is_empty() && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
+        if c.is_ascii_digit() || decimal_point {
+            cur.push(c);
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}

@@ -1,0 +1,189 @@
+//! 错误的数据：中文说明、准确的文件行列和字段、退出码，且不留下任何 PDF。
+
+mod common;
+
+use common::*;
+
+fn build_fixture(dir: &std::path::Path, out: &std::path::Path) -> std::process::Output {
+    jianbao(&[
+        "build",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
+fn assert_no_pdf(out: &std::path::Path) {
+    let left: Vec<_> = std::fs::read_dir(out)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "出错后输出目录应为空，实际有：{left:?}");
+}
+
+#[test]
+fn misspelt_field_is_reported_with_location_and_suggestion() {
+    let data = fixture();
+    let file = data.path().join("indicators.toml");
+    replace(&file, "value = 190.1", "vlaue = 190.1");
+    let out = tempfile::tempdir().unwrap();
+    let o = build_fixture(data.path(), out.path());
+    assert_eq!(o.status.code(), Some(1), "数据错误的退出码应为 1");
+    let err = stderr(&o);
+    let line = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("vlaue"))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!(
+            "indicators.toml:{line}:1 indicators[4].vlaue：未知字段 “vlaue”，是否应为 “value”？"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("vlaue = 190.1"), "应显示出错的源代码行：{err}");
+    assert_no_pdf(out.path());
+}
+
+#[test]
+fn text_where_a_number_belongs_names_the_field_and_the_value() {
+    let data = fixture();
+    let file = data.path().join("indicators.toml");
+    replace(&file, "growth = 1.7", "growth = \"1.7%\"");
+    let o = jianbao(&["check", data.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    let line = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("\"1.7%\""))
+        .unwrap()
+        + 1;
+    assert!(
+        err.contains(&format!(
+            "indicators.toml:{line}:10 indicators[1].growth：应为数字，实际为文本 \"1.7%\""
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn problems_in_several_files_are_all_reported_at_once() {
+    let data = fixture();
+    replace(&data.path().join("meta.toml"), "region = ", "regoin = ");
+    replace(
+        &data.path().join("tasks.toml"),
+        "id = \"schools\"",
+        "id = \"waterlogging\"",
+    );
+    replace(
+        &data.path().join("tasks.toml"),
+        "quantity = 3\n",
+        "quantity = -3\n",
+    );
+    let o = jianbao(&["check", data.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("meta.toml:") && err.contains("未知字段 “regoin”，是否应为 “region”？"),
+        "{err}"
+    );
+    // meta.toml 出错时，其余文件也照样检查。
+    let o2 = {
+        let data = fixture();
+        replace(
+            &data.path().join("tasks.toml"),
+            "id = \"schools\"",
+            "id = \"waterlogging\"",
+        );
+        replace(
+            &data.path().join("tasks.toml"),
+            "quantity = 3\n",
+            "quantity = -3\n",
+        );
+        replace(
+            &data.path().join("meta.toml"),
+            "date = 2023-12-26",
+            "date = 2023-02-30",
+        );
+        jianbao(&["check", data.path().to_str().unwrap()])
+    };
+    let err2 = stderr(&o2);
+    assert!(err2.contains("标识 “waterlogging” 重复"), "{err2}");
+    assert!(err2.contains("数量不能为负数：-3"), "{err2}");
+    assert!(
+        err2.contains("meta.toml:") && err2.contains("日期不存在"),
+        "应指出不存在的日期：{err2}"
+    );
+    assert!(err2.contains("共发现 3 个问题"), "{err2}");
+}
+
+#[test]
+fn missing_data_file_is_named() {
+    let data = fixture();
+    std::fs::remove_file(data.path().join("sections.toml")).unwrap();
+    let o = jianbao(&["check", data.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("sections.toml 文件不存在"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn overflowing_summary_fails_with_what_to_shorten_and_writes_nothing() {
+    let data = fixture();
+    let file = data.path().join("tasks.toml");
+    let mut extra = String::new();
+    for i in 0..40 {
+        extra.push_str(&format!(
+            "\n[[tasks.items.targets]]\nid = \"extra_{i}\"\nwhat = \"新增一项很长很长的重点目标任务第{i}项\"\nquantity = {i}\nunit = \"个\"\ndeadline = 2024-12-31\n"
+        ));
+    }
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str(&extra);
+    std::fs::write(&file, text).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = build_fixture(data.path(), out.path());
+    assert_eq!(o.status.code(), Some(3), "排版问题的退出码应为 3");
+    let err = stderr(&o);
+    assert!(err.contains("一页纸：内容超出一页"), "{err}");
+    assert!(
+        err.contains("重点目标（当前 52 项"),
+        "应指出要精简的部分：{err}"
+    );
+    assert_no_pdf(out.path());
+}
+
+#[test]
+fn character_missing_from_every_font_is_an_error_not_a_box() {
+    let data = fixture();
+    replace(
+        &data.path().join("meta.toml"),
+        "issuer = \"中共商丘市委\"",
+        "issuer = \"中共商丘市委𗀀\"",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = build_fixture(data.path(), out.path());
+    assert_ne!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert!(err.contains("“𗀀”（U+17000）"), "{err}");
+    assert_no_pdf(out.path());
+}
+
+#[test]
+fn unknown_font_in_theme_is_reported() {
+    let data = fixture();
+    let file = data.path().join("meta.toml");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\n[theme.fonts]\ntitle = [\"方正小标宋简体\"]\n");
+    std::fs::write(&file, text).unwrap();
+    let o = jianbao(&["check", data.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("theme.fonts.title：找不到字体“方正小标宋简体”"),
+        "{}",
+        stderr(&o)
+    );
+}
