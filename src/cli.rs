@@ -27,6 +27,10 @@ pub enum Command {
     ExportJson(ExportArgs),
     /// 只校验数据，不排版
     Check(CommonArgs),
+    /// 一次排出全市版和各县区版（每版简报手册与一页纸），并写出清单 manifest.json
+    Batch(BatchArgs),
+    /// 基准测试：示例数据批量、生成的大批量（默认 500 个地区），可与官方 typst 命令行对比
+    Bench(BenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -61,12 +65,70 @@ pub struct BuildArgs {
     /// 只排一种文档：booklet（简报手册）或 summary（一页纸）
     #[arg(long, value_name = "文档", hide_possible_values = true)]
     pub only: Option<Kind>,
+    /// 排某个县区的版本，如 永城市
+    #[arg(long, value_name = "县区")]
+    pub county: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     #[command(flatten)]
     pub common: CommonArgs,
+    /// 输出某个县区版本的数据，如 永城市
+    #[arg(long, value_name = "县区")]
+    pub county: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 输出目录（默认 out）；县区版写在 <县区>/ 子目录下
+    #[arg(
+        long,
+        short,
+        value_name = "目录",
+        default_value = "out",
+        hide_default_value = true
+    )]
+    pub out: PathBuf,
+    /// 要排的县区，逗号分隔，如 永城市,夏邑县；all 为全部（默认）
+    #[arg(
+        long,
+        value_name = "县区",
+        default_value = "all",
+        hide_default_value = true
+    )]
+    pub counties: String,
+    /// 并行排版的线程数（默认为处理器核数）
+    #[arg(long, short, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// 只排第 K 份（共 N 份），供多台机器分担，如 2/8
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<jianbao::batch::Shard>,
+    /// 只排一种文档：booklet（简报手册）或 summary（一页纸）
+    #[arg(long, value_name = "文档", hide_possible_values = true)]
+    pub only: Option<Kind>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 生成的大批量中的地区数（默认 500）
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 500,
+        hide_default_value = true
+    )]
+    pub regions: usize,
+    /// 并行线程数（默认为处理器核数）
+    #[arg(long, short, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// 官方 typst 命令行的路径；给出时对比“每份文档运行一次 typst compile”的用时
+    #[arg(long, value_name = "路径")]
+    pub typst: Option<PathBuf>,
 }
 
 /// clap 的帮助页默认是英文标题；这里逐层换成中文。

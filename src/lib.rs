@@ -4,6 +4,7 @@
 //! 数据文件（`load`）→ 类型化模型（`model`）→ 规范化视图与 JSON（`present`）
 //! → typst 模板（`typeset`）→ 版面检查与 PDF（`render`）→ 原子写出（`output`）。
 
+pub mod batch;
 pub mod diag;
 pub mod load;
 pub mod model;

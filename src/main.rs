@@ -1,16 +1,18 @@
-//! jianbao：数据文件 → 类型化模型（load）→ 规范化视图（present）→ typst 模板（typeset）→ PDF（render、output）。
+//! jianbao 命令行。数据流：数据文件（load）→ 类型化模型（model）→ 规范化视图（present）
+//! → typst 模板（typeset）→ PDF（render）→ 原子写出（output）；批量见 batch。
 
+mod bench;
 mod cli;
+mod report;
 
-use std::io::Write as _;
-use std::path::Path;
+use std::io::{IsTerminal, Write as _};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::Result;
 use clap::{CommandFactory, FromArgMatches};
 
 use cli::{Cli, Command, CommonArgs};
+use jianbao::batch::{self, Selection};
 use jianbao::diag::Problems;
 use jianbao::project::{self, Project};
 use jianbao::typeset::Kind;
@@ -21,10 +23,12 @@ use jianbao::{output, present};
 const EXIT_DATA: u8 = 1;
 const EXIT_RENDER: u8 = 3;
 
-enum Failure {
+pub enum Failure {
     Data(Problems),
     Render(Problems),
     Other(anyhow::Error),
+    /// 问题已经逐条报告过，只需以这个退出码结束。
+    Exit(u8),
 }
 
 impl From<anyhow::Error> for Failure {
@@ -48,8 +52,10 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Build(args) => build(args),
-        Command::ExportJson(args) => export_json(args.common),
+        Command::ExportJson(args) => export_json(args),
         Command::Check(args) => check(args),
+        Command::Batch(args) => run_batch(args),
+        Command::Bench(args) => bench::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -65,11 +71,12 @@ fn main() -> ExitCode {
             eprintln!("错误：{e:#}");
             ExitCode::from(EXIT_RENDER)
         }
+        Err(Failure::Exit(code)) => ExitCode::from(code),
     }
 }
 
 /// 读入并规范化数据集。
-fn prepare(common: &CommonArgs) -> Result<Project, Failure> {
+pub fn prepare(common: &CommonArgs) -> Result<Project, Failure> {
     let dir = cli::data_dir(common.data.clone());
     let options = present::Options {
         paper: common.paper.clone(),
@@ -77,7 +84,7 @@ fn prepare(common: &CommonArgs) -> Result<Project, Failure> {
     Project::load(&dir, &options).map_err(Failure::Data)
 }
 
-fn engine(common: &CommonArgs, project: &Project) -> Result<Engine, Failure> {
+pub fn engine(common: &CommonArgs, project: &Project) -> Result<Engine, Failure> {
     project::engine(
         &common.font_path,
         common.templates.as_deref(),
@@ -89,13 +96,33 @@ fn engine(common: &CommonArgs, project: &Project) -> Result<Engine, Failure> {
 fn check(common: CommonArgs) -> Result<(), Failure> {
     let project = prepare(&common)?;
     engine(&common, &project)?;
-    println!("{}：数据无误。", project.data.dir.display());
+    // 县区数据中的坏单元格只影响那个县区；check 把它们都列出来。
+    let mut problems = Problems::default();
+    if let Some(c) = &project.counties {
+        for name in &c.names {
+            if let Err(p) = project.view_for(Some(name)) {
+                problems.0.extend(p.0);
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Failure::Data(problems));
+    }
+    let counties = project.counties.as_ref().map_or(0, |c| c.names.len());
+    println!(
+        "{}：数据无误（{} 个县区）。",
+        project.data.dir.display(),
+        counties
+    );
     Ok(())
 }
 
-fn export_json(common: CommonArgs) -> Result<(), Failure> {
-    let project = prepare(&common)?;
-    let json = serde_json::to_string_pretty(&project.view).expect("视图总能序列化");
+fn export_json(args: cli::ExportArgs) -> Result<(), Failure> {
+    let project = prepare(&args.common)?;
+    let view = project
+        .view_for(args.county.as_deref())
+        .map_err(Failure::Data)?;
+    let json = serde_json::to_string_pretty(&view).expect("视图总能序列化");
     // 管道被下游提前关闭（如 `| head`）时安静退出，而不是崩溃。
     let _ = writeln!(std::io::stdout().lock(), "{json}");
     Ok(())
@@ -103,6 +130,9 @@ fn export_json(common: CommonArgs) -> Result<(), Failure> {
 
 fn build(args: cli::BuildArgs) -> Result<(), Failure> {
     let project = prepare(&args.common)?;
+    let view = project
+        .view_for(args.county.as_deref())
+        .map_err(Failure::Data)?;
     output::ensure_writable(&args.out)?;
     let engine = engine(&args.common, &project)?;
     let kinds: Vec<Kind> = args.only.map_or(Kind::ALL.to_vec(), |k| vec![k]);
@@ -110,34 +140,85 @@ fn build(args: cli::BuildArgs) -> Result<(), Failure> {
     let mut done = Vec::new();
     for kind in kinds {
         let started = Instant::now();
-        let r = project.render(&engine, kind).map_err(Failure::Render)?;
+        let r = project
+            .render(&engine, &view, kind)
+            .map_err(Failure::Render)?;
         done.push((kind, r, started.elapsed()));
     }
     for (kind, r, took) in done {
-        let path = args.out.join(project.file_name(kind));
+        let path = args.out.join(Project::file_name(&view, kind));
         output::write_atomic(&path, &r.pdf)?;
         for w in &r.warnings {
             eprintln!("{w}");
         }
         println!(
             "{}：{} 页，{}，用时 {:.2} 秒",
-            display(&path),
+            path.display(),
             r.pages,
-            human_bytes(r.pdf.len()),
+            report::human_bytes(r.pdf.len()),
             took.as_secs_f64()
         );
     }
     Ok(())
 }
 
-fn display(path: &Path) -> String {
-    path.display().to_string()
+fn run_batch(args: cli::BatchArgs) -> Result<(), Failure> {
+    let started = Instant::now();
+    let project = prepare(&args.common)?;
+    let regions = batch::regions(&project, &Selection::parse(&args.counties), args.shard)
+        .map_err(Failure::Data)?;
+    output::ensure_writable(&args.out)?;
+    let engine = engine(&args.common, &project)?;
+    let kinds: Vec<Kind> = args.only.map_or(Kind::ALL.to_vec(), |k| vec![k]);
+    let jobs = args.jobs.unwrap_or_else(default_jobs);
+
+    let bar = report::Progress::new(regions.len() * kinds.len(), std::io::stderr().is_terminal());
+    let outcomes = batch::run(
+        &project,
+        &engine,
+        &regions,
+        &kinds,
+        &args.out,
+        jobs,
+        &|n, total, o| bar.done(n, total, o),
+    );
+    bar.finish();
+
+    let manifest = batch::manifest(&project, &outcomes);
+    let json = serde_json::to_vec_pretty(&manifest).expect("清单总能序列化");
+    output::write_atomic(&args.out.join("manifest.json"), &json)?;
+    report::table(&outcomes);
+    let failed = outcomes.iter().filter(|o| !o.ok()).count();
+    println!(
+        "共 {} 份文档，成功 {}，失败 {}；{} 个线程，总用时 {:.2} 秒；清单：{}",
+        outcomes.len(),
+        outcomes.len() - failed,
+        failed,
+        jobs,
+        started.elapsed().as_secs_f64(),
+        args.out.join("manifest.json").display()
+    );
+    if failed > 0 {
+        eprintln!("\n失败的文档：");
+        let mut data_problem = false;
+        for o in outcomes.iter().filter(|o| !o.ok()) {
+            if let batch::OutcomeResult::Failed { stage, problems } = &o.result {
+                data_problem |= *stage == batch::Stage::Data;
+                eprintln!("【{} {}】", o.region, o.kind.label());
+                for p in problems {
+                    eprintln!("{p}");
+                }
+            }
+        }
+        return Err(Failure::Exit(if data_problem {
+            EXIT_DATA
+        } else {
+            EXIT_RENDER
+        }));
+    }
+    Ok(())
 }
 
-fn human_bytes(n: usize) -> String {
-    if n >= 1 << 20 {
-        format!("{:.1} MB", n as f64 / (1 << 20) as f64)
-    } else {
-        format!("{} KB", n.div_ceil(1024))
-    }
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }

@@ -4,8 +4,9 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::diag::Problems;
+use crate::diag::{Origin, Problem, Problems};
 use crate::load::DataSet;
+use crate::present::county::{self, Counties};
 use crate::present::{self, view::View};
 use crate::render::{self, Rendered};
 use crate::typeset::templates::Templates;
@@ -15,7 +16,10 @@ use crate::typeset::{self, Kind};
 /// 读入、校验并规范化好的数据集。
 pub struct Project {
     pub data: DataSet,
+    /// 全市版的视图。
     pub view: View,
+    /// 有 counties.toml 时的县区数据。
+    pub counties: Option<Counties>,
     /// 编印日期：typst 的“今天”和 PDF 时间戳都用它。
     pub date: NaiveDate,
 }
@@ -28,21 +32,45 @@ impl Project {
             problems
         })?;
         let view = present::present(&data, options)?;
+        let counties = match &data.counties {
+            Some(c) => Some(county::prepare(c, &view)?),
+            None => None,
+        };
         let date =
             present::to_naive(data.meta.value.meta.date.get_ref()).expect("present 已校验日期");
-        Ok(Self { data, view, date })
+        Ok(Self {
+            data,
+            view,
+            counties,
+            date,
+        })
     }
 
-    /// 输出文件名，如“商丘市-简报手册.pdf”。
-    pub fn file_name(&self, kind: Kind) -> String {
-        format!("{}-{}.pdf", self.view.meta.region, kind.label())
+    /// 全市版（`None`）或某个县区版的视图。
+    pub fn view_for(&self, county: Option<&str>) -> Result<View, Problems> {
+        match (county, &self.counties) {
+            (None, _) => Ok(self.view.clone()),
+            (Some(name), Some(c)) => c.view(&self.view, name),
+            (Some(_), None) => Err(Problems(vec![Problem::new(
+                Origin::File(self.data.dir.join(crate::load::COUNTIES)),
+                "",
+                "这个数据集没有 counties.toml，无法排县区版",
+            )])),
+        }
     }
 
-    pub fn render(&self, engine: &Engine, kind: Kind) -> Result<Rendered, Problems> {
-        let ident = format!("jianbao/{}/{}", self.view.meta.region, kind.label());
+    /// 输出文件名，如“商丘市-简报手册.pdf”“永城市-一页纸.pdf”。
+    pub fn file_name(view: &View, kind: Kind) -> String {
+        let region = view.meta.edition.as_deref().unwrap_or(&view.meta.region);
+        format!("{region}-{}.pdf", kind.label())
+    }
+
+    pub fn render(&self, engine: &Engine, view: &View, kind: Kind) -> Result<Rendered, Problems> {
+        let region = view.meta.edition.as_deref().unwrap_or(&view.meta.region);
+        let ident = format!("jianbao/{}/{region}/{}", view.meta.region, kind.label());
         render::render(
             engine,
-            &self.view,
+            view,
             kind,
             Some(self.data.dir.clone()),
             self.date,

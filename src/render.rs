@@ -65,17 +65,28 @@ fn overflow(doc: &typst_layout::PagedDocument, view: &View) -> Problems {
         .iter()
         .map(|t| t.short_title.chars().count())
         .sum();
+    let targets = match &view.county {
+        Some(c) if !c.targets.is_empty() => {
+            format!(
+                "{}分解任务（当前 {} 项，counties.toml 的 shares）",
+                c.name,
+                c.targets.len()
+            )
+        }
+        _ => format!(
+            "重点目标（当前 {} 项，tasks.toml 的 targets）",
+            view.targets.len()
+        ),
+    };
     Problems(vec![Problem::new(
         Origin::None,
         Kind::Summary.label(),
         format!(
             "内容超出一页（排出 {} 页），第2页从“{spill}”开始。一页纸不会缩小到 {SUMMARY_MIN_PT}pt 以下，请精简：\
              重点指标（当前 {key} 项，indicators.toml 中 key = false 可移出一页纸）、\
-             任务标题（当前 {} 条共 {task_chars} 字，tasks.toml 的 title）、\
-             重点目标（当前 {} 项，tasks.toml 的 targets）",
+             任务标题（当前 {} 条共 {task_chars} 字，tasks.toml 的 title）、{targets}",
             doc.pages().len(),
             view.tasks.tasks.len(),
-            view.targets.len()
         ),
     )])
 }

@@ -1,11 +1,15 @@
 //! 数据集：一个目录下的若干 TOML 文件（以及县区表格），读入为类型化模型。
 
+pub mod table;
 pub mod toml_file;
 
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Problem, Problems};
+use std::collections::BTreeMap;
+
 use crate::model::achievements::AchievementsFile;
+use crate::model::counties::{CountiesFile, CountyFile};
 use crate::model::indicators::IndicatorsFile;
 use crate::model::meta::MetaFile;
 use crate::model::sections::SectionsFile;
@@ -18,6 +22,9 @@ pub const INDICATORS: &str = "indicators.toml";
 pub const SECTIONS: &str = "sections.toml";
 pub const TASKS: &str = "tasks.toml";
 pub const ACHIEVEMENTS: &str = "achievements.toml";
+/// 县区版设置（可选）和各县区的说明文件目录（可选）。
+pub const COUNTIES: &str = "counties.toml";
+pub const COUNTY_DIR: &str = "counties";
 
 /// 一个解析好的 TOML 文件：模型加原文。
 #[derive(Debug)]
@@ -34,6 +41,16 @@ pub struct DataSet {
     pub sections: Parsed<SectionsFile>,
     pub tasks: Parsed<TasksFile>,
     pub achievements: Parsed<AchievementsFile>,
+    pub counties: Option<CountyData>,
+}
+
+/// 县区版的原始数据：设置文件、指标表格、各县区的说明文件。
+#[derive(Debug)]
+pub struct CountyData {
+    pub settings: Parsed<CountiesFile>,
+    pub grid: table::Grid,
+    /// 县区名 → `counties/<县区名>.toml`
+    pub files: BTreeMap<String, Parsed<CountyFile>>,
 }
 
 /// 逐个文件读入的结果：读不进来的文件为 None，问题记在 `problems` 里。
@@ -44,6 +61,7 @@ pub struct Parts {
     pub sections: Option<Parsed<SectionsFile>>,
     pub tasks: Option<Parsed<TasksFile>>,
     pub achievements: Option<Parsed<AchievementsFile>>,
+    pub counties: Option<CountyData>,
     pub problems: Problems,
 }
 
@@ -64,6 +82,7 @@ impl DataSet {
             sections: parse_file(dir, SECTIONS, &mut problems),
             tasks: parse_file(dir, TASKS, &mut problems),
             achievements: parse_file(dir, ACHIEVEMENTS, &mut problems),
+            counties: load_counties(dir, &mut problems),
             problems,
         }
     }
@@ -79,6 +98,7 @@ impl Parts {
                 sections: Some(sections),
                 tasks: Some(tasks),
                 achievements: Some(achievements),
+                counties,
                 problems,
             } if problems.is_empty() => Ok(DataSet {
                 dir: dir.to_owned(),
@@ -87,10 +107,54 @@ impl Parts {
                 sections,
                 tasks,
                 achievements,
+                counties,
             }),
             other => Err(Box::new(other)),
         }
     }
+}
+
+/// 有 counties.toml 时读入县区数据；表格文件路径相对数据目录，且不得越出数据目录。
+fn load_counties(dir: &Path, problems: &mut Problems) -> Option<CountyData> {
+    if !dir.join(COUNTIES).exists() {
+        return None;
+    }
+    let settings: Parsed<CountiesFile> = parse_file(dir, COUNTIES, problems)?;
+    let table = &settings.value.table;
+    let rel = table.file.get_ref();
+    let Some(path) = crate::typeset::confine::resolve(dir, rel) else {
+        problems.push(Problem::new(
+            settings.source.origin(Some(table.file.span())),
+            "table.file",
+            format!("表格文件 “{rel}” 不存在，或不在数据目录之内"),
+        ));
+        return None;
+    };
+    let grid = match table::read(&path, table.sheet.as_deref()) {
+        Ok(g) => table::Grid {
+            file: dir.join(rel),
+            ..g
+        },
+        Err(p) => {
+            problems.push(p);
+            return None;
+        }
+    };
+    let mut files = BTreeMap::new();
+    for county in &settings.value.counties {
+        let name = county.name.get_ref();
+        let rel = format!("{COUNTY_DIR}/{name}.toml");
+        if dir.join(&rel).is_file()
+            && let Some(parsed) = parse_file(dir, &rel, problems)
+        {
+            files.insert(name.clone(), parsed);
+        }
+    }
+    Some(CountyData {
+        settings,
+        grid,
+        files,
+    })
 }
 
 fn parse_file<T: serde::de::DeserializeOwned>(

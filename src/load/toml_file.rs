@@ -112,6 +112,9 @@ fn translate(msg: &str, field: &str) -> String {
         return format!("取值无效：{msg}");
     }
     let _ = field;
+    if msg.starts_with("invalid unquoted key") {
+        return "键名含中文或其他符号时要加英文双引号，如 \"梁园区\" = 2".into();
+    }
     if msg.starts_with("invalid date") || msg.starts_with("invalid time") {
         return format!("日期不存在或格式不对，应为 YYYY-MM-DD（{msg}）");
     }

@@ -1,6 +1,7 @@
 //! 从类型化模型计算出模板所需的一切：中文日期、增减措辞、编号、数字原样写法。
 
 pub mod cn;
+pub mod county;
 pub mod highlight;
 pub mod view;
 
@@ -121,6 +122,7 @@ impl Cx {
                 month_cn: cn::month(date),
                 date_iso: date.to_string(),
                 meeting_date_cn: cn::full_date(meeting_date),
+                edition: None,
                 meeting_date: cn::arabic_date(meeting_date),
             },
             overview: OverviewView {
@@ -150,6 +152,7 @@ impl Cx {
                     })
                     .collect(),
             },
+            county: None,
         }
     }
 

@@ -20,6 +20,8 @@ pub struct View {
     pub tasks: TasksView,
     pub targets: Vec<TargetView>,
     pub achievements: AchievementsView,
+    /// 县区版才有：本县区的指标、排名、比较和分解任务。
+    pub county: Option<CountyView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -56,6 +58,8 @@ pub struct MetaView {
     /// 2023-12-26
     pub date_iso: String,
     pub meeting_date_cn: String,
+    /// 县区版的县区名，如“永城市”；全市版为 null。
+    pub edition: Option<String>,
     /// 2023年12月26日
     pub meeting_date: String,
 }
@@ -166,4 +170,73 @@ pub struct AchievementsView {
 pub struct AchievementGroupView {
     pub title: String,
     pub facts: Vec<Vec<Segment>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CountyView {
+    pub name: String,
+    /// 比较范围，如“全市”。
+    pub scope: String,
+    /// 参与排名的县区数。
+    pub count: usize,
+    pub notes: Vec<String>,
+    pub indicators: Vec<CountyIndicatorView>,
+    /// 各县区对比图（关键增速指标），本县区标出。
+    pub comparisons: Vec<ComparisonView>,
+    /// 分到本县区的目标任务。
+    pub targets: Vec<CountyTargetView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CountyIndicatorView {
+    pub id: String,
+    pub name: String,
+    pub period: String,
+    pub unit: Option<String>,
+    pub key: bool,
+    pub value: Option<CountyFigure>,
+    pub growth: Option<CountyFigure>,
+    /// 本县区的增速措辞，如“增长4.6%”。
+    pub growth_text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CountyFigure {
+    pub figure: Figure,
+    /// 全市同一指标。
+    pub city: Option<Figure>,
+    pub rank: usize,
+    /// “居全市第3位”
+    pub rank_text: String,
+    /// 增速：“高于全市0.6个百分点”；总量：“占全市12.3%”。
+    pub compare_text: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparisonView {
+    pub name: String,
+    /// “%”或单位
+    pub unit: String,
+    pub city: Option<Figure>,
+    /// 从好到差排列；县区很多时只列前 10 名和本县区。
+    pub rows: Vec<ComparisonRow>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComparisonRow {
+    pub county: String,
+    pub rank: usize,
+    pub figure: Figure,
+    pub highlight: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CountyTargetView {
+    pub what: String,
+    pub unit: Option<String>,
+    pub city: Figure,
+    pub share: Figure,
+    /// “占全市11.3%”
+    pub percent_text: String,
+    pub deadline_text: String,
 }

@@ -1,0 +1,274 @@
+//! 批量：一个进程排出全市版和各县区版。字体、模板只准备一次，文档在线程池中并行排版，
+//! 每份文档排完即清理 typst 缓存（见 `typeset::typeset`），内存不随县区数增长。
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::diag::{Origin, Problem, Problems};
+use crate::output;
+use crate::project::Project;
+use crate::typeset::Kind;
+use crate::typeset::world::Engine;
+
+/// 一个版本：全市版（None）或某县区版。
+pub type Region = Option<String>;
+
+/// `--counties` 的取值。
+#[derive(Debug, Clone)]
+pub enum Selection {
+    All,
+    Names(Vec<String>),
+}
+
+impl Selection {
+    pub fn parse(s: &str) -> Self {
+        if s.trim() == "all" {
+            Self::All
+        } else {
+            Self::Names(
+                s.split([',', '，', '、'])
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            )
+        }
+    }
+}
+
+/// `--shard K/N`：第 K 份（1 起），共 N 份。
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (k, n) = s.split_once('/').ok_or("应写成 K/N，如 2/8")?;
+        let index: usize = k.trim().parse().map_err(|_| format!("“{k}” 不是正整数"))?;
+        let count: usize = n.trim().parse().map_err(|_| format!("“{n}” 不是正整数"))?;
+        if count == 0 || index == 0 || index > count {
+            return Err(format!("须满足 1 ≤ K ≤ N，实际为 {index}/{count}"));
+        }
+        Ok(Self { index, count })
+    }
+}
+
+/// 要排的版本：全市版在前，县区按名单顺序；再按分片取其中一份。
+/// 分片只看版本在全集中的序号，与机器、线程数无关，N 份恰好划分全集。
+pub fn regions(
+    project: &Project,
+    selection: &Selection,
+    shard: Option<Shard>,
+) -> Result<Vec<Region>, Problems> {
+    let names: Vec<String> = match (&project.counties, selection) {
+        (None, Selection::All) => Vec::new(),
+        (None, Selection::Names(n)) if n.is_empty() => Vec::new(),
+        (None, Selection::Names(_)) => {
+            return Err(Problems(vec![Problem::new(
+                Origin::File(project.data.dir.join(crate::load::COUNTIES)),
+                "--counties",
+                "这个数据集没有 counties.toml，无法排县区版",
+            )]));
+        }
+        (Some(c), Selection::All) => c.names.clone(),
+        (Some(c), Selection::Names(wanted)) => {
+            let unknown: Vec<&String> = wanted.iter().filter(|w| !c.names.contains(w)).collect();
+            if !unknown.is_empty() {
+                let unknown: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
+                return Err(Problems(vec![Problem::new(
+                    Origin::None,
+                    "--counties",
+                    format!(
+                        "没有这些县区：{}；可选：{}",
+                        unknown.join("、"),
+                        c.names.join("、")
+                    ),
+                )]));
+            }
+            c.names
+                .iter()
+                .filter(|n| wanted.contains(n))
+                .cloned()
+                .collect()
+        }
+    };
+    let all = std::iter::once(None).chain(names.into_iter().map(Some));
+    Ok(match shard {
+        None => all.collect(),
+        Some(s) => all
+            .enumerate()
+            .filter(|(i, _)| i % s.count == s.index - 1)
+            .map(|(_, r)| r)
+            .collect(),
+    })
+}
+
+/// 一份文档的结果。
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    /// 县区名；全市版为地区名。
+    pub region: String,
+    pub county: bool,
+    pub kind: Kind,
+    #[serde(flatten)]
+    pub result: OutcomeResult,
+    #[serde(skip)]
+    pub elapsed: Duration,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum OutcomeResult {
+    Written {
+        path: String,
+        pages: usize,
+        bytes: usize,
+        sha256: String,
+        warnings: Vec<String>,
+    },
+    Failed {
+        stage: Stage,
+        problems: Vec<String>,
+    },
+}
+
+/// 失败发生在哪一步：数据（县区表格中的坏单元格等）还是排版与写出。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    Data,
+    Render,
+}
+
+impl Outcome {
+    pub fn ok(&self) -> bool {
+        matches!(self.result, OutcomeResult::Written { .. })
+    }
+}
+
+/// 全市版写在输出目录下，县区版写在 `<县区>/` 子目录下。
+pub fn output_path(out: &Path, region: &Region, file_name: &str) -> PathBuf {
+    match region {
+        None => out.join(file_name),
+        Some(name) => out.join(name).join(file_name),
+    }
+}
+
+/// 并行排出所有版本的所有文档。`progress` 在每份文档完成时调用（完成数，总数，结果）。
+pub fn run(
+    project: &Project,
+    engine: &Engine,
+    regions: &[Region],
+    kinds: &[Kind],
+    out: &Path,
+    jobs: usize,
+    progress: &(dyn Fn(usize, usize, &Outcome) + Sync),
+) -> Vec<Outcome> {
+    let tasks: Vec<(&Region, Kind)> = regions
+        .iter()
+        .flat_map(|r| kinds.iter().map(move |k| (r, *k)))
+        .collect();
+    let total = tasks.len();
+    let done = AtomicUsize::new(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs.max(1))
+        .build()
+        .expect("线程池");
+    pool.install(|| {
+        tasks
+            .par_iter()
+            .map(|(region, kind)| {
+                let started = Instant::now();
+                let outcome = one(project, engine, region, *kind, out, started);
+                let n = done.fetch_add(1, Ordering::SeqCst) + 1;
+                progress(n, total, &outcome);
+                outcome
+            })
+            .collect()
+    })
+}
+
+fn one(
+    project: &Project,
+    engine: &Engine,
+    region: &Region,
+    kind: Kind,
+    out: &Path,
+    started: Instant,
+) -> Outcome {
+    let label = region
+        .clone()
+        .unwrap_or_else(|| project.view.meta.region.clone());
+    let result = (|| {
+        let view = project
+            .view_for(region.as_deref())
+            .map_err(|p| (Stage::Data, p))?;
+        let r = project
+            .render(engine, &view, kind)
+            .map_err(|p| (Stage::Render, p))?;
+        let path = output_path(out, region, &Project::file_name(&view, kind));
+        output::write_atomic(&path, &r.pdf).map_err(|e| {
+            (
+                Stage::Render,
+                Problems(vec![Problem::new(Origin::None, "", format!("{e:#}"))]),
+            )
+        })?;
+        let rel = path
+            .strip_prefix(out)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        Ok(OutcomeResult::Written {
+            path: rel,
+            pages: r.pages,
+            bytes: r.pdf.len(),
+            sha256: hex(&Sha256::digest(&r.pdf)),
+            warnings: r.warnings,
+        })
+    })();
+    let result = result.unwrap_or_else(|(stage, p)| OutcomeResult::Failed {
+        stage,
+        problems: p
+            .0
+            .iter()
+            .map(|p| p.to_string().trim_end().to_owned())
+            .collect(),
+    });
+    Outcome {
+        region: label,
+        county: region.is_some(),
+        kind,
+        result,
+        elapsed: started.elapsed(),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `manifest.json`：每份输出的路径、页数、字节数、sha256、警告，以及失败的原因。不含用时，同样的输入得到同样的清单。
+#[derive(Debug, Serialize)]
+pub struct Manifest<'a> {
+    pub data: String,
+    pub date: String,
+    pub outputs: Vec<&'a Outcome>,
+    pub failures: Vec<&'a Outcome>,
+}
+
+pub fn manifest<'a>(project: &Project, outcomes: &'a [Outcome]) -> Manifest<'a> {
+    Manifest {
+        data: project.data.dir.display().to_string(),
+        date: project.date.to_string(),
+        outputs: outcomes.iter().filter(|o| o.ok()).collect(),
+        failures: outcomes.iter().filter(|o| !o.ok()).collect(),
+    }
+}

@@ -1,0 +1,547 @@
+//! 县区版：从指标表格算出每个县区的数字、排名、与全市的比较和分解任务。
+//!
+//! 表格里某个县区的坏单元格只让这个县区失败（`Counties::view` 返回该县区的问题），
+//! 设置文件本身的问题（找不到表头、目标分解合计不符）才让整批失败。
+
+use std::collections::HashMap;
+
+use crate::diag::{Problem, Problems};
+use crate::load::table::{self, Grid};
+use crate::load::{CountyData, SourceFile};
+use crate::model::Num;
+
+use super::view::*;
+use super::{cn, format_number};
+
+/// 县区很多时（如乡镇），对比图只列前几名和本县区。
+const CHART_ALL_UP_TO: usize = 15;
+const CHART_TOP: usize = 10;
+/// 对比图最多画几个指标。
+const CHART_INDICATORS: usize = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Part {
+    Value,
+    Growth,
+}
+
+/// 表格中的一列：哪个指标的哪一项。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Field {
+    indicator: usize,
+    part: Part,
+}
+
+/// 规范化好的县区数据，供逐个县区生成视图。
+#[derive(Debug)]
+pub struct Counties {
+    pub scope: String,
+    pub notice: Option<String>,
+    pub names: Vec<String>,
+    fields: Vec<Field>,
+    values: HashMap<(String, Field), Result<Figure, Problem>>,
+    notes: HashMap<String, Vec<String>>,
+    /// (目标下标, 县区 → 分解数量)
+    shares: Vec<(usize, HashMap<String, Figure>)>,
+}
+
+/// 检查县区设置并读出表格中的全部数字。
+pub fn prepare(data: &CountyData, city: &View) -> Result<Counties, Problems> {
+    let mut problems = Problems::default();
+    let settings = &data.settings.value;
+    let src = &data.settings.source;
+
+    let mut names = Vec::new();
+    for (i, c) in settings.counties.iter().enumerate() {
+        let name = c.name.get_ref().trim().to_owned();
+        if name.is_empty() || names.contains(&name) {
+            problems.push(Problem::new(
+                src.origin(Some(c.name.span())),
+                format!("counties[{i}].name"),
+                format!("县区名称 “{name}” 为空或重复"),
+            ));
+        }
+        names.push(name);
+    }
+
+    // 与表格列一一对应；写错的字段为 None（问题已记下）。
+    let parsed: Vec<Option<Field>> = settings
+        .table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, col)| {
+            parse_field(col.field.get_ref(), city)
+                .map_err(|msg| {
+                    problems.push(Problem::new(
+                        src.origin(Some(col.field.span())),
+                        format!("table.columns[{i}].field"),
+                        msg,
+                    ))
+                })
+                .ok()
+        })
+        .collect();
+    let fields: Vec<Field> = parsed.iter().flatten().copied().collect();
+
+    let grid = &data.grid;
+    let columns = header_columns(grid, settings, &mut problems);
+    let mut values = HashMap::new();
+    if let Some((header_row, name_col, cols)) = columns {
+        let mut seen_rows: HashMap<String, usize> = HashMap::new();
+        for (row, cells) in grid.rows.iter().filter(|(r, _)| *r > header_row) {
+            let Some(name) = cells.get(name_col).and_then(table::text) else {
+                continue;
+            };
+            if !names.contains(&name) {
+                problems.push(Problem::new(
+                    grid.origin(*row, name_col),
+                    settings.table.name_column.clone(),
+                    format!("“{name}” 不在 counties.toml 的县区名单中"),
+                ));
+                continue;
+            }
+            if let Some(first) = seen_rows.insert(name.clone(), *row) {
+                problems.push(Problem::new(
+                    grid.origin(*row, name_col),
+                    settings.table.name_column.clone(),
+                    format!("“{name}” 重复出现（第{first}行已有）"),
+                ));
+                continue;
+            }
+            for ((field, column), &col) in parsed.iter().zip(&settings.table.columns).zip(&cols) {
+                let Some(field) = field else { continue };
+                let cell = cells.get(col).cloned().unwrap_or(table::Cell::Empty);
+                let figure = table::number(&cell)
+                    .map(|v| Figure {
+                        value: v,
+                        text: format_number(v),
+                    })
+                    .map_err(|msg| {
+                        Problem::new(grid.origin(*row, col), column.header.clone(), msg)
+                    });
+                values.insert((name.clone(), *field), figure);
+            }
+        }
+        for name in &names {
+            if !seen_rows.contains_key(name) {
+                for field in &fields {
+                    let p = Problem::new(
+                        grid.origin(header_row, name_col),
+                        settings.table.name_column.clone(),
+                        format!("表格中没有 “{name}” 这一行"),
+                    );
+                    values.insert((name.clone(), *field), Err(p));
+                }
+            }
+        }
+    }
+
+    // 各县区的说明与更正：更正覆盖表格中的数字（包括坏单元格）。
+    let mut notes = HashMap::new();
+    for (name, file) in &data.files {
+        notes.insert(name.clone(), file.value.notes.clone());
+        for (key, num) in &file.value.overrides {
+            match parse_field(key, city) {
+                Ok(field) if fields.contains(&field) => {
+                    values.insert((name.clone(), field), Ok(literal(&file.source, num)));
+                }
+                Ok(_) => problems.push(Problem::new(
+                    file.source.origin(Some(num.span())),
+                    format!("overrides.{key}"),
+                    "表格中没有这一列，无法更正",
+                )),
+                Err(msg) => problems.push(Problem::new(
+                    file.source.origin(Some(num.span())),
+                    format!("overrides.{key}"),
+                    msg,
+                )),
+            }
+        }
+    }
+
+    let shares = check_shares(data, city, &names, &mut problems);
+
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Counties {
+        scope: settings.scope.clone(),
+        notice: settings.notice.clone(),
+        names,
+        fields,
+        values,
+        notes,
+        shares,
+    })
+}
+
+/// “gdp.growth” → 第几个指标的增速。
+fn parse_field(s: &str, city: &View) -> Result<Field, String> {
+    let (id, part) = s
+        .split_once('.')
+        .ok_or_else(|| format!("“{s}” 应写成 指标id.value 或 指标id.growth"))?;
+    let part = match part {
+        "value" => Part::Value,
+        "growth" => Part::Growth,
+        _ => {
+            return Err(format!(
+                "“{s}” 中的 “{part}” 应为 value（总量）或 growth（增速）"
+            ));
+        }
+    };
+    let indicator = city
+        .indicators
+        .iter()
+        .position(|i| i.id == id)
+        .ok_or_else(|| {
+            let known: Vec<&str> = city.indicators.iter().map(|i| i.id.as_str()).collect();
+            format!(
+                "indicators.toml 中没有 id 为 “{id}” 的指标，可用的有：{}",
+                known.join("、")
+            )
+        })?;
+    Ok(Field { indicator, part })
+}
+
+/// 找表头行（名称列表头所在的第一行）和各列的位置。
+fn header_columns(
+    grid: &Grid,
+    settings: &crate::model::counties::CountiesFile,
+    problems: &mut Problems,
+) -> Option<(usize, usize, Vec<usize>)> {
+    let table = &settings.table;
+    let header = grid.rows.iter().find(|(_, cells)| {
+        cells
+            .iter()
+            .any(|c| table::text(c).as_deref() == Some(table.name_column.as_str()))
+    });
+    let Some((row, cells)) = header else {
+        problems.push(Problem::new(
+            grid.origin(1, 0),
+            "",
+            format!("找不到表头：没有一行含有名称列 “{}”", table.name_column),
+        ));
+        return None;
+    };
+    let find = |h: &str| {
+        cells
+            .iter()
+            .position(|c| table::text(c).as_deref() == Some(h))
+    };
+    let name_col = find(&table.name_column)?;
+    let mut cols = Vec::new();
+    for c in &table.columns {
+        match find(&c.header) {
+            Some(i) => cols.push(i),
+            None => {
+                let present: Vec<String> = cells.iter().filter_map(table::text).collect();
+                problems.push(Problem::new(
+                    grid.origin(*row, 0),
+                    "",
+                    format!(
+                        "第{row}行表头中没有 “{}”；现有表头：{}",
+                        c.header,
+                        present.join("、")
+                    ),
+                ));
+            }
+        }
+    }
+    (cols.len() == table.columns.len()).then_some((*row, name_col, cols))
+}
+
+/// 目标分解：目标和县区都要存在，合计须等于全市数量。
+fn check_shares(
+    data: &CountyData,
+    city: &View,
+    names: &[String],
+    problems: &mut Problems,
+) -> Vec<(usize, HashMap<String, Figure>)> {
+    let src = &data.settings.source;
+    let mut out = Vec::new();
+    for (i, share) in data.settings.value.shares.iter().enumerate() {
+        let id = share.target.get_ref();
+        let Some(t) = city.targets.iter().position(|t| &t.id == id) else {
+            problems.push(Problem::new(
+                src.origin(Some(share.target.span())),
+                format!("shares[{i}].target"),
+                format!("tasks.toml 中没有 id 为 “{id}” 的目标"),
+            ));
+            continue;
+        };
+        let target = &city.targets[t];
+        let Some(total) = &target.quantity else {
+            problems.push(Problem::new(
+                src.origin(Some(share.target.span())),
+                format!("shares[{i}].target"),
+                format!("目标 “{}” 没有数量，无法分解", target.what),
+            ));
+            continue;
+        };
+        let mut map = HashMap::new();
+        let mut sum = 0.0;
+        let mut decimals = decimals(&total.text);
+        for (county, num) in &share.values {
+            if !names.contains(county) {
+                problems.push(Problem::new(
+                    src.origin(Some(num.span())),
+                    format!("shares[{i}].values.{county}"),
+                    format!("“{county}” 不在县区名单中"),
+                ));
+                continue;
+            }
+            if *num.get_ref() < 0.0 {
+                problems.push(Problem::new(
+                    src.origin(Some(num.span())),
+                    format!("shares[{i}].values.{county}"),
+                    "分解数量不能为负数",
+                ));
+            }
+            let f = literal(src, num);
+            decimals = decimals.max(super::county::decimals(&f.text));
+            sum += f.value;
+            map.insert(county.clone(), f);
+        }
+        let sum_text = format!("{sum:.decimals$}");
+        let total_text = format!("{:.decimals$}", total.value);
+        if sum_text != total_text {
+            problems.push(Problem::new(
+                src.origin(Some(share.target.span())),
+                format!("shares[{i}]"),
+                format!(
+                    "目标 “{}” 分解到各县区合计 {}{}，与全市目标 {}{} 不符",
+                    target.what,
+                    format_number(sum_text.parse().unwrap_or(sum)),
+                    target.unit.as_deref().unwrap_or(""),
+                    total.text,
+                    target.unit.as_deref().unwrap_or("")
+                ),
+            ));
+        }
+        out.push((t, map));
+    }
+    out
+}
+
+fn literal(src: &SourceFile, n: &Num) -> Figure {
+    let value = *n.get_ref();
+    Figure {
+        value,
+        text: src
+            .literal(n.span())
+            .unwrap_or_else(|| format_number(value)),
+    }
+}
+
+/// 小数位数：“11.46” → 2。
+pub fn decimals(text: &str) -> usize {
+    text.split_once('.').map_or(0, |(_, d)| d.len())
+}
+
+impl Counties {
+    /// 某个县区的文档视图：全市内容加上本县区一章。数据有问题时只让这个县区失败。
+    pub fn view(&self, city: &View, name: &str) -> Result<View, Problems> {
+        if !self.names.iter().any(|n| n == name) {
+            return Err(Problems(vec![Problem::new(
+                crate::diag::Origin::None,
+                "--county",
+                format!("没有名为 “{name}” 的县区，可选：{}", self.names.join("、")),
+            )]));
+        }
+        let mut problems = Problems::default();
+        let mut figures: HashMap<Field, Figure> = HashMap::new();
+        for field in &self.fields {
+            match &self.values[&(name.to_owned(), *field)] {
+                Ok(f) => {
+                    figures.insert(*field, f.clone());
+                }
+                Err(p) => problems.push(p.clone()),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+
+        let mut indicators = Vec::new();
+        for (i, ind) in city.indicators.iter().enumerate() {
+            let get = |part| {
+                let field = Field { indicator: i, part };
+                figures
+                    .get(&field)
+                    .map(|f| self.county_figure(city, name, field, f))
+            };
+            let (value, growth) = (get(Part::Value), get(Part::Growth));
+            if value.is_none() && growth.is_none() {
+                continue;
+            }
+            let growth_text = growth
+                .as_ref()
+                .map(|g| cn::growth_phrase(g.figure.value, &g.figure.text));
+            indicators.push(CountyIndicatorView {
+                id: ind.id.clone(),
+                name: ind.name.clone(),
+                period: ind.period.clone(),
+                unit: ind.unit.clone(),
+                key: ind.key,
+                value,
+                growth,
+                growth_text,
+            });
+        }
+
+        let comparisons = self
+            .fields
+            .iter()
+            .filter(|f| f.part == Part::Growth && city.indicators[f.indicator].key)
+            .take(CHART_INDICATORS)
+            .map(|f| self.comparison(city, name, *f))
+            .collect();
+
+        let targets = self
+            .shares
+            .iter()
+            .filter_map(|(t, map)| {
+                let share = map.get(name)?;
+                let target = &city.targets[*t];
+                let total = target.quantity.clone()?;
+                let percent = if total.value > 0.0 {
+                    share.value / total.value * 100.0
+                } else {
+                    0.0
+                };
+                Some(CountyTargetView {
+                    what: target.what.clone(),
+                    unit: target.unit.clone(),
+                    city: total,
+                    share: share.clone(),
+                    percent_text: format!("占{}{}%", self.scope, format_number(round1(percent))),
+                    deadline_text: target.deadline_text.clone(),
+                })
+            })
+            .collect();
+
+        let mut view = city.clone();
+        view.meta.edition = Some(name.to_owned());
+        if self.notice.is_some() {
+            view.render.notice = self.notice.clone();
+        }
+        view.county = Some(CountyView {
+            name: name.to_owned(),
+            scope: self.scope.clone(),
+            count: self.names.len(),
+            notes: self.notes.get(name).cloned().unwrap_or_default(),
+            indicators,
+            comparisons,
+            targets,
+        });
+        Ok(view)
+    }
+
+    /// 有这一项数字的县区，从好到差：(县区, 数字, 名次)。并列同名次。
+    fn ranking(&self, field: Field, higher_is_better: bool) -> Vec<(String, Figure, usize)> {
+        let mut rows: Vec<(String, Figure)> = self
+            .names
+            .iter()
+            .filter_map(|n| match self.values.get(&(n.clone(), field)) {
+                Some(Ok(f)) => Some((n.clone(), f.clone())),
+                _ => None,
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            let ord = a.1.value.total_cmp(&b.1.value);
+            if higher_is_better { ord.reverse() } else { ord }
+        });
+        let mut out: Vec<(String, Figure, usize)> = Vec::with_capacity(rows.len());
+        for (i, (n, f)) in rows.into_iter().enumerate() {
+            let rank = match out.last() {
+                Some((_, prev, r)) if prev.value == f.value => *r,
+                _ => i + 1,
+            };
+            out.push((n, f, rank));
+        }
+        out
+    }
+
+    fn county_figure(&self, city: &View, name: &str, field: Field, f: &Figure) -> CountyFigure {
+        let ind = &city.indicators[field.indicator];
+        let rank = self
+            .ranking(field, ind.higher_is_better)
+            .into_iter()
+            .find(|(n, _, _)| n == name)
+            .map_or(0, |(_, _, r)| r);
+        let city_fig = match field.part {
+            Part::Value => ind.value.clone(),
+            Part::Growth => ind.growth.clone(),
+        };
+        let compare_text = city_fig.as_ref().map(|c| match field.part {
+            Part::Growth => {
+                let d = decimals(&f.text).max(decimals(&c.text));
+                let diff: f64 = format!("{:.d$}", f.value - c.value).parse().unwrap_or(0.0);
+                let abs = format!("{:.d$}", diff.abs());
+                if diff > 0.0 {
+                    format!("高于{}{abs}个百分点", self.scope)
+                } else if diff < 0.0 {
+                    format!("低于{}{abs}个百分点", self.scope)
+                } else {
+                    format!("与{}持平", self.scope)
+                }
+            }
+            Part::Value if c.value != 0.0 => {
+                format!(
+                    "占{}{}%",
+                    self.scope,
+                    format_number(round1(f.value / c.value * 100.0))
+                )
+            }
+            Part::Value => String::new(),
+        });
+        CountyFigure {
+            figure: f.clone(),
+            city: city_fig,
+            rank,
+            rank_text: format!("居{}第{rank}位", self.scope),
+            compare_text: compare_text.filter(|t| !t.is_empty()),
+        }
+    }
+
+    fn comparison(&self, city: &View, name: &str, field: Field) -> ComparisonView {
+        let ind = &city.indicators[field.indicator];
+        let ranking = self.ranking(field, ind.higher_is_better);
+        let many = ranking.len() > CHART_ALL_UP_TO;
+        let rows = ranking
+            .into_iter()
+            .enumerate()
+            .filter(|(i, (n, _, _))| !many || *i < CHART_TOP || n == name)
+            .map(|(_, (county, figure, rank))| ComparisonRow {
+                highlight: county == name,
+                county,
+                rank,
+                figure,
+            })
+            .collect();
+        ComparisonView {
+            name: ind.name.clone()
+                + if field.part == Part::Growth {
+                    "增速"
+                } else {
+                    ""
+                },
+            unit: if field.part == Part::Growth {
+                "%".into()
+            } else {
+                ind.unit.clone().unwrap_or_default()
+            },
+            city: if field.part == Part::Growth {
+                ind.growth.clone()
+            } else {
+                ind.value.clone()
+            },
+            rows,
+        }
+    }
+}
+
+fn round1(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
