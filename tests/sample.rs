@@ -10,11 +10,11 @@ fn summary_is_one_page_and_booklet_pages_are_a_multiple_of_four() {
     let project = load(&sample_dir());
     let engine = engine(&project);
     let summary = project
-        .render(&engine, Kind::Summary)
+        .render(&engine, &project.view, Kind::Summary)
         .unwrap_or_else(|p| panic!("{p}"));
     assert_eq!(summary.pages, 1);
     let booklet = project
-        .render(&engine, Kind::Booklet)
+        .render(&engine, &project.view, Kind::Booklet)
         .unwrap_or_else(|p| panic!("{p}"));
     assert_eq!(
         booklet.pages % 4,
