@@ -68,10 +68,13 @@ impl Problem {
                 column,
             } => {
                 let _ = write!(s, "{}", file.display());
-                if let Some(sheet) = sheet {
-                    let _ = write!(s, " 工作表「{sheet}」");
+                match sheet {
+                    Some(sheet) => {
+                        let _ = write!(s, " 工作表「{sheet}」");
+                    }
+                    None => s.push(' '),
                 }
-                let _ = write!(s, " 第{row}行 {}列 ", column_letters(*column));
+                let _ = write!(s, "第{row}行 {}列 ", column_letters(*column));
             }
             Origin::File(file) => {
                 let _ = write!(s, "{} ", file.display());
