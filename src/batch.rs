@@ -1,11 +1,11 @@
-//! 批量：一个进程排出全市版和各县区版。字体、模板只准备一次，文档在线程池中并行排版，
+//! 批量：一个进程排出全市版和各县区版。字体、模板只准备一次，文档在多个线程中并行排版，
 //! 每份文档排完即清理 typst 缓存（见 `typeset::typeset`），内存不随县区数增长。
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -177,23 +177,32 @@ pub fn run(
         .flat_map(|r| kinds.iter().map(move |k| (r, *k)))
         .collect();
     let total = tasks.len();
+    let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs.max(1))
-        .build()
-        .expect("线程池");
-    pool.install(|| {
-        tasks
-            .par_iter()
-            .map(|(region, kind)| {
-                let started = Instant::now();
-                let outcome = one(project, engine, region, *kind, out, started);
-                let n = done.fetch_add(1, Ordering::SeqCst) + 1;
-                progress(n, total, &outcome);
-                outcome
-            })
-            .collect()
-    })
+    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; total]);
+    // 普通线程逐份取任务：每份文档的用时就是它自己的用时；typst 内部的并行排版仍用 rayon 的全局线程池。
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, total.max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some((region, kind)) = tasks.get(i) else {
+                        break;
+                    };
+                    let outcome = one(project, engine, region, *kind, out, Instant::now());
+                    let n = done.fetch_add(1, Ordering::SeqCst) + 1;
+                    progress(n, total, &outcome);
+                    results.lock().expect("锁未中毒")[i] = Some(outcome);
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .expect("锁未中毒")
+        .into_iter()
+        .map(|o| o.expect("每个任务都有结果"))
+        .collect()
 }
 
 fn one(

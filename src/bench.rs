@@ -1,3 +1,284 @@
-pub fn run(_args: crate::cli::BenchArgs) -> Result<(), crate::Failure> {
-    todo!()
+//! `jianbao bench`：量一量批量排版的速度和内存。
+//!
+//! 1. 示例数据的全部版本（全市版加 9 个县区，共 20 份 PDF），一个进程、并行；
+//! 2. 生成的大批量（默认 500 个地区，1000 份 PDF），分段记录常驻内存，看它是否随数量增长；
+//! 3. 给出 `--typst` 时，对同样 20 份文档逐份运行官方 `typst compile`，作为对照。
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use jianbao::batch::{self, Outcome, Region, Selection};
+use jianbao::present;
+use jianbao::project::Project;
+use jianbao::typeset::Kind;
+
+use crate::cli::BenchArgs;
+use crate::{Failure, default_jobs, engine, prepare};
+
+/// 大批量每排完这么多地区记录一次内存。
+const CHUNK: usize = 50;
+
+pub fn run(args: BenchArgs) -> Result<(), Failure> {
+    let jobs = args.jobs.unwrap_or_else(default_jobs);
+    let project = prepare(&args.common)?;
+    let started = Instant::now();
+    let engine = engine(&args.common, &project)?;
+    let setup = started.elapsed();
+    let work = tempfile::tempdir().context("无法创建临时目录")?;
+
+    println!("机器：{} 个处理器核，使用 {jobs} 个线程", default_jobs());
+    println!(
+        "准备（扫描字体、定位模板）：{:.3} 秒\n",
+        setup.as_secs_f64()
+    );
+
+    // 1. 示例数据的全部版本。
+    let regions = batch::regions(&project, &Selection::All, None).map_err(Failure::Data)?;
+    let (outcomes, wall) = timed_batch(
+        &project,
+        &engine,
+        &regions,
+        &work.path().join("sample"),
+        jobs,
+    )?;
+    print_run("示例数据（全市版 + 9 个县区）", &outcomes, wall);
+    let sample_wall = wall;
+
+    // 2. 生成的大批量。
+    if args.regions > 0 {
+        let dir = synthesize(
+            &project.data.dir,
+            &work.path().join("generated"),
+            args.regions,
+        )?;
+        let big = Project::load(
+            &dir,
+            &present::Options {
+                paper: args.common.paper.clone(),
+            },
+        )
+        .map_err(Failure::Data)?;
+        let all = batch::regions(&big, &Selection::All, None).map_err(Failure::Data)?;
+        let counties = &all[1..];
+        let out = work.path().join("generated-out");
+        let mut outcomes = Vec::new();
+        let mut wall = Duration::ZERO;
+        let mut rss = Vec::new();
+        for (i, chunk) in counties.chunks(CHUNK).enumerate() {
+            let (o, w) = timed_batch(&big, &engine, chunk, &out, jobs)?;
+            outcomes.extend(o);
+            wall += w;
+            rss.push(((i * CHUNK + chunk.len()), memory("VmRSS")));
+            // 写出的 PDF 不再需要，删掉以免占满磁盘。
+            let _ = std::fs::remove_dir_all(&out);
+        }
+        print_run(
+            &format!("生成的 {} 个地区", counties.len()),
+            &outcomes,
+            wall,
+        );
+        let series: Vec<String> = rss
+            .iter()
+            .map(|(n, kb)| format!("{n}个地区后 {}", mib(*kb)))
+            .collect();
+        println!("  常驻内存变化：{}", series.join("，"));
+    }
+    println!("  进程峰值内存（VmHWM）：{}\n", mib(memory("VmHWM")));
+
+    // 3. 官方 typst 命令行对照。
+    if let Some(typst) = &args.typst {
+        let secs = stock_typst(typst, &project, &regions, &work.path().join("stock"), &args)?;
+        println!("官方 typst compile，每份文档运行一次（顺序执行）：20 份共 {secs:.2} 秒");
+        println!(
+            "  jianbao batch 快 {:.1} 倍（{:.2} 秒 对 {secs:.2} 秒）",
+            secs / sample_wall.as_secs_f64(),
+            sample_wall.as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+fn timed_batch(
+    project: &Project,
+    engine: &jianbao::typeset::world::Engine,
+    regions: &[Region],
+    out: &Path,
+    jobs: usize,
+) -> Result<(Vec<Outcome>, Duration), Failure> {
+    let t = Instant::now();
+    let outcomes = batch::run(
+        project,
+        engine,
+        regions,
+        &Kind::ALL,
+        out,
+        jobs,
+        &|_, _, _| {},
+    );
+    let wall = t.elapsed();
+    if let Some(f) = outcomes.iter().find(|o| !o.ok()) {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "基准测试中 {} {} 失败：{:?}",
+            f.region,
+            f.kind.label(),
+            f.result
+        )));
+    }
+    Ok((outcomes, wall))
+}
+
+fn print_run(title: &str, outcomes: &[Outcome], wall: Duration) {
+    let n = outcomes.len();
+    let busy: Duration = outcomes.iter().map(|o| o.elapsed).sum();
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "{title}：{n} 份 PDF，总用时 {:.2} 秒，每秒 {:.1} 份，平均每份 {:.0} 毫秒（线程内用时）",
+        wall.as_secs_f64(),
+        n as f64 / wall.as_secs_f64(),
+        busy.as_secs_f64() * 1000.0 / n as f64
+    );
+    println!("{s}");
+}
+
+/// /proc/self/status 中的内存项（KiB）；读不到时为 0。
+fn memory(key: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn mib(kb: u64) -> String {
+    format!("{:.0} MiB", kb as f64 / 1024.0)
+}
+
+/// 生成一个有 `n` 个地区的数据集：复制示例数据的全市部分，县区表格用确定的伪随机数填充。
+fn synthesize(sample: &Path, dir: &Path, n: usize) -> Result<PathBuf> {
+    std::fs::create_dir_all(dir)?;
+    for name in [
+        "meta.toml",
+        "indicators.toml",
+        "sections.toml",
+        "tasks.toml",
+        "achievements.toml",
+    ] {
+        std::fs::copy(sample.join(name), dir.join(name)).with_context(|| format!("复制 {name}"))?;
+    }
+    let mut seed: u64 = 0x5eed;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((seed >> 33) % 1000) as f64 / 1000.0
+    };
+    let columns = [
+        ("生产总值增速", "gdp.growth", 2.0, 6.0),
+        ("规上工业增加值增速", "industry.growth", -2.0, 5.0),
+        ("固定资产投资增速", "investment.growth", 2.0, 9.0),
+        ("社会消费品零售总额增速", "retail.growth", 3.0, 7.0),
+        ("一般公共预算收入", "revenue.value", 0.2, 3.0),
+        ("金融机构存款余额", "deposits.value", 5.0, 60.0),
+    ];
+    let mut csv = String::from("县区");
+    let mut toml = String::from(
+        "scope = \"全市\"\nnotice = \"基准测试生成的数据\"\n\n[table]\nfile = \"counties.csv\"\nname_column = \"县区\"\n",
+    );
+    for (header, field, _, _) in columns {
+        let _ = write!(csv, ",{header}");
+        let _ = write!(
+            toml,
+            "\n[[table.columns]]\nheader = \"{header}\"\nfield = \"{field}\"\n"
+        );
+    }
+    csv.push('\n');
+    for i in 1..=n {
+        let name = format!("示例乡镇{i:04}");
+        csv.push_str(&name);
+        for (_, _, lo, hi) in columns {
+            let _ = write!(csv, ",{:.1}", lo + (hi - lo) * next());
+        }
+        csv.push('\n');
+        let _ = write!(toml, "\n[[counties]]\nname = \"{name}\"\n");
+    }
+    std::fs::write(dir.join("counties.csv"), csv)?;
+    std::fs::write(dir.join("counties.toml"), toml)?;
+    Ok(dir.to_owned())
+}
+
+/// 对每份文档运行一次官方 typst：导出 JSON，复制模板，顺序编译。
+fn stock_typst(
+    typst: &Path,
+    project: &Project,
+    regions: &[Region],
+    root: &Path,
+    args: &BenchArgs,
+) -> Result<f64> {
+    let templates = args
+        .common
+        .templates
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("templates"));
+    if !templates.join("booklet.typ").is_file() {
+        bail!("对照官方 typst 需要磁盘上的模板目录（用 --templates 指定）");
+    }
+    let fonts = jianbao::typeset::fonts::bundled_dir().context("找不到随附字体目录")?;
+    copy_dir(&templates, &root.join("templates"))?;
+    let mut jobs = Vec::new();
+    for (i, region) in regions.iter().enumerate() {
+        let view = project
+            .view_for(region.as_deref())
+            .map_err(|p| anyhow::anyhow!("{p}"))?;
+        let json = root.join(format!("d{i}.json"));
+        std::fs::write(&json, serde_json::to_vec(&view)?)?;
+        for kind in Kind::ALL {
+            jobs.push((
+                format!("/d{i}.json"),
+                kind,
+                root.join(format!("o{i}-{}.pdf", kind.label())),
+            ));
+        }
+    }
+    let t = Instant::now();
+    for (input, kind, out) in &jobs {
+        let status = Command::new(typst)
+            .arg("compile")
+            .arg("--root")
+            .arg(root)
+            .arg("--font-path")
+            .arg(&fonts)
+            .arg("--ignore-system-fonts")
+            .arg("--input")
+            .arg(format!("data={input}"))
+            .arg(root.join("templates").join(kind.template()))
+            .arg(out)
+            .status()
+            .with_context(|| format!("无法运行 {}", typst.display()))?;
+        if !status.success() {
+            bail!("typst compile 失败：{input} {}", kind.template());
+        }
+    }
+    Ok(t.elapsed().as_secs_f64())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
 }
