@@ -88,7 +88,7 @@ pub fn engine(common: &CommonArgs, project: &Project) -> Result<Engine, Failure>
     project::engine(
         &common.font_path,
         common.templates.as_deref(),
-        &project.view,
+        project,
     )
     .map_err(Failure::Data)
 }

@@ -53,6 +53,24 @@ pub struct CountyData {
     pub files: BTreeMap<String, Parsed<CountyFile>>,
 }
 
+impl DataSet {
+    /// 数据集中所有 TOML 文件的原文。
+    pub fn sources(&self) -> Vec<&SourceFile> {
+        let mut out = vec![
+            &self.meta.source,
+            &self.indicators.source,
+            &self.sections.source,
+            &self.tasks.source,
+            &self.achievements.source,
+        ];
+        if let Some(c) = &self.counties {
+            out.push(&c.settings.source);
+            out.extend(c.files.values().map(|f| &f.source));
+        }
+        out
+    }
+}
+
 /// 逐个文件读入的结果：读不进来的文件为 None，问题记在 `problems` 里。
 #[derive(Debug, Default)]
 pub struct Parts {
@@ -172,8 +190,8 @@ fn parse_file<T: serde::de::DeserializeOwned>(
     };
     match source.parse::<T>() {
         Ok(value) => Some(Parsed { value, source }),
-        Err(p) => {
-            problems.push(p);
+        Err(found) => {
+            problems.0.extend(found);
             None
         }
     }

@@ -51,22 +51,98 @@ impl SourceFile {
         cleaned.parse::<f64>().ok().map(|_| cleaned)
     }
 
-    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Problem> {
-        let de = toml::Deserializer::parse(&self.text).map_err(|e| self.toml_problem("", &e))?;
-        serde_path_to_error::deserialize(de).map_err(|e| {
+    /// 解析整个文件，尽量一次找出所有问题：serde 每次只报第一个错，
+    /// 于是把出错的那一行换成等长的空格（字节位置不变，后面的行列仍然准确）再解析，直到没有新问题。
+    /// 语法错误、缺字段、跨行的错误之后不再继续，以免报出由替换引起的连带错误。
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T, Vec<Problem>> {
+        let mut text = self.text.to_string();
+        let mut problems = Vec::new();
+        let mut blanked: Vec<String> = Vec::new();
+        while problems.len() < MAX_PROBLEMS_PER_FILE {
+            let de = match toml::Deserializer::parse(&text) {
+                Ok(de) => de,
+                Err(e) => {
+                    if problems.is_empty() {
+                        problems.push(self.toml_problem("", &e));
+                    }
+                    break;
+                }
+            };
+            let e = match serde_path_to_error::deserialize::<_, T>(de) {
+                Ok(value) if problems.is_empty() => return Ok(value),
+                Ok(_) => break,
+                Err(e) => e,
+            };
             // `Spanned` 在路径里留下内部名字，对用户没有意义。
-            let path = e
-                .path()
-                .to_string()
-                .replace(".$__serde_spanned_private_value", "");
+            let path = e.path().to_string().replace(".$__serde_spanned_private_value", "");
             let path = if path == "." { String::new() } else { path };
-            self.toml_problem(&path, e.inner())
-        })
+            let inner = e.into_inner();
+            let missing = inner.message().starts_with("missing field");
+            if missing && blanked.iter().any(|b| b == &path) {
+                break;
+            }
+            problems.push(self.toml_problem(&path, &inner));
+            let Some(span) = inner.span().filter(|_| !missing) else { break };
+            if !patch(&mut text, span, inner.message()) {
+                break;
+            }
+            blanked.push(path.rsplit_once('.').map_or(String::new(), |(parent, _)| parent.to_owned()));
+        }
+        Err(problems)
+    }
+
+    /// 文件中的每个字符串值：(字段路径, 字节范围, 内容)。用于缺字和超长检查。
+    pub fn strings(&self) -> Vec<(String, std::ops::Range<usize>, String)> {
+        let mut out = Vec::new();
+        if let Ok(table) = toml::de::DeTable::parse(&self.text) {
+            walk_table(table.get_ref(), "", &mut out);
+        }
+        out
     }
 
     fn toml_problem(&self, field: &str, e: &toml::de::Error) -> Problem {
         Problem::new(self.origin(e.span()), field, translate(e.message(), field))
     }
+}
+
+/// 一个文件最多报告的问题数。
+const MAX_PROBLEMS_PER_FILE: usize = 50;
+
+/// 让出错处不再出错、又不改变其他字节的位置：类型不对的值换成同类型的占位值（补空格到原长度），
+/// 其余情况（如未知字段）把整行换成空格。做不到时返回 false。
+fn patch(text: &mut String, span: std::ops::Range<usize>, message: &str) -> bool {
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((_, expected)) = rest.split_once(", expected ")
+        && span.end <= text.len()
+    {
+        let placeholder = match expected_cn(expected) {
+            "数字" => "0",
+            "true 或 false" => "false",
+            "数组（方括号 [ ]）" => "[]",
+            "表（[...] 或 { ... }）" => "{}",
+            s if s.starts_with("文本") => "\"\"",
+            _ => return blank_line(text, span),
+        };
+        let old = &text[span.clone()];
+        if placeholder.len() <= old.len() && !old.contains('\n') {
+            let padded = format!("{placeholder}{}", " ".repeat(old.len() - placeholder.len()));
+            text.replace_range(span, &padded);
+            return true;
+        }
+    }
+    blank_line(text, span)
+}
+
+/// 把 `span` 所在的那一行换成等长的空格；`span` 跨行或该行已是空白时返回 false。
+fn blank_line(text: &mut String, span: std::ops::Range<usize>) -> bool {
+    let start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[span.start.min(text.len())..].find('\n').map_or(text.len(), |i| span.start + i);
+    if span.end > end + 1 || text[start..end].trim().is_empty() {
+        return false;
+    }
+    let spaces = " ".repeat(end - start);
+    text.replace_range(start..end, &spaces);
+    true
 }
 
 pub fn io_message(e: &std::io::Error) -> String {
@@ -155,5 +231,36 @@ fn found_cn(found: &str) -> String {
         "表".into()
     } else {
         found.to_owned()
+    }
+}
+
+fn walk_table(
+    table: &toml::de::DeTable<'_>,
+    prefix: &str,
+    out: &mut Vec<(String, std::ops::Range<usize>, String)>,
+) {
+    for (key, value) in table {
+        let path = if prefix.is_empty() { key.get_ref().to_string() } else { format!("{prefix}.{}", key.get_ref()) };
+        // 表的键（如目标分解中的县区名）也会被排印。
+        out.push((path.clone(), key.span(), key.get_ref().to_string()));
+        walk_value(value, &path, out);
+    }
+}
+
+fn walk_value(
+    value: &toml::Spanned<toml::de::DeValue<'_>>,
+    path: &str,
+    out: &mut Vec<(String, std::ops::Range<usize>, String)>,
+) {
+    use toml::de::DeValue;
+    match value.get_ref() {
+        DeValue::String(s) => out.push((path.to_owned(), value.span(), s.to_string())),
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_value(item, &format!("{path}[{i}]"), out);
+            }
+        }
+        DeValue::Table(t) => walk_table(t, path, out),
+        _ => {}
     }
 }

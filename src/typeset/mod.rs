@@ -1,6 +1,7 @@
 //! 排版：规范化数据 + 模板 → typst 文档 → PDF。
 
 pub mod confine;
+pub mod coverage;
 pub mod fonts;
 pub mod inspect;
 pub mod templates;
