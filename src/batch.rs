@@ -176,6 +176,9 @@ pub fn run(
         .iter()
         .flat_map(|r| kinds.iter().map(move |k| (r, *k)))
         .collect();
+    // 先排费时的手册、后排一页纸：最后几份都是短任务，各线程几乎同时收尾。结果仍按原顺序排列。
+    let mut order: Vec<usize> = (0..tasks.len()).collect();
+    order.sort_by_key(|&i| tasks[i].1 != Kind::Booklet);
     let total = tasks.len();
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
@@ -184,11 +187,8 @@ pub fn run(
     std::thread::scope(|scope| {
         for _ in 0..jobs.clamp(1, total.max(1)) {
             scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some((region, kind)) = tasks.get(i) else {
-                        break;
-                    };
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::SeqCst)) {
+                    let (region, kind) = &tasks[i];
                     let outcome = one(project, engine, region, *kind, out, Instant::now());
                     let n = done.fetch_add(1, Ordering::SeqCst) + 1;
                     progress(n, total, &outcome);

@@ -85,12 +85,7 @@ pub fn prepare(common: &CommonArgs) -> Result<Project, Failure> {
 }
 
 pub fn engine(common: &CommonArgs, project: &Project) -> Result<Engine, Failure> {
-    project::engine(
-        &common.font_path,
-        common.templates.as_deref(),
-        project,
-    )
-    .map_err(Failure::Data)
+    project::engine(&common.font_path, common.templates.as_deref(), project).map_err(Failure::Data)
 }
 
 fn check(common: CommonArgs) -> Result<(), Failure> {

@@ -80,11 +80,19 @@ impl Project {
 }
 
 /// 建排版引擎：扫描字体（随附的加上附加目录），确认主题点名的字体都在、数据中的字都有字体包含，定位模板。
-pub fn engine(font_paths: &[PathBuf], templates: Option<&Path>, project: &Project) -> Result<Engine, Problems> {
+pub fn engine(
+    font_paths: &[PathBuf],
+    templates: Option<&Path>,
+    project: &Project,
+) -> Result<Engine, Problems> {
     let fonts = typeset::fonts::load(font_paths)?;
     let f = &project.view.render.fonts;
-    let roles: [(&str, &[String]); 4] =
-        [("song", &f.song), ("hei", &f.hei), ("kai", &f.kai), ("title", &f.title)];
+    let roles: [(&str, &[String]); 4] = [
+        ("song", &f.song),
+        ("hei", &f.hei),
+        ("kai", &f.kai),
+        ("title", &f.title),
+    ];
     typeset::fonts::check_families(&fonts, &roles)?;
     let missing = typeset::coverage::check(fonts.book(), &project.data.sources());
     if !missing.is_empty() {

@@ -74,7 +74,10 @@ impl SourceFile {
                 Err(e) => e,
             };
             // `Spanned` 在路径里留下内部名字，对用户没有意义。
-            let path = e.path().to_string().replace(".$__serde_spanned_private_value", "");
+            let path = e
+                .path()
+                .to_string()
+                .replace(".$__serde_spanned_private_value", "");
             let path = if path == "." { String::new() } else { path };
             let inner = e.into_inner();
             let missing = inner.message().starts_with("missing field");
@@ -82,11 +85,16 @@ impl SourceFile {
                 break;
             }
             problems.push(self.toml_problem(&path, &inner));
-            let Some(span) = inner.span().filter(|_| !missing) else { break };
+            let Some(span) = inner.span().filter(|_| !missing) else {
+                break;
+            };
             if !patch(&mut text, span, inner.message()) {
                 break;
             }
-            blanked.push(path.rsplit_once('.').map_or(String::new(), |(parent, _)| parent.to_owned()));
+            blanked.push(
+                path.rsplit_once('.')
+                    .map_or(String::new(), |(parent, _)| parent.to_owned()),
+            );
         }
         Err(problems)
     }
@@ -135,8 +143,12 @@ fn patch(text: &mut String, span: std::ops::Range<usize>, message: &str) -> bool
 
 /// 把 `span` 所在的那一行换成等长的空格；`span` 跨行或该行已是空白时返回 false。
 fn blank_line(text: &mut String, span: std::ops::Range<usize>) -> bool {
-    let start = text[..span.start.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[span.start.min(text.len())..].find('\n').map_or(text.len(), |i| span.start + i);
+    let start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let end = text[span.start.min(text.len())..]
+        .find('\n')
+        .map_or(text.len(), |i| span.start + i);
     if span.end > end + 1 || text[start..end].trim().is_empty() {
         return false;
     }
@@ -240,7 +252,11 @@ fn walk_table(
     out: &mut Vec<(String, std::ops::Range<usize>, String)>,
 ) {
     for (key, value) in table {
-        let path = if prefix.is_empty() { key.get_ref().to_string() } else { format!("{prefix}.{}", key.get_ref()) };
+        let path = if prefix.is_empty() {
+            key.get_ref().to_string()
+        } else {
+            format!("{prefix}.{}", key.get_ref())
+        };
         // 表的键（如目标分解中的县区名）也会被排印。
         out.push((path.clone(), key.span(), key.get_ref().to_string()));
         walk_value(value, &path, out);

@@ -32,7 +32,9 @@ pub fn check(book: &FontBook, files: &[&SourceFile]) -> Problems {
                     continue;
                 }
                 let ok = *covered.entry(c).or_insert_with(|| {
-                    (0..).map_while(|i| book.info(i)).any(|info| info.coverage.contains(c as u32))
+                    (0..)
+                        .map_while(|i| book.info(i))
+                        .any(|info| info.coverage.contains(c as u32))
                 });
                 if ok {
                     continue;

@@ -22,8 +22,7 @@ pub fn load(dir: &Path) -> Project {
 }
 
 pub fn engine(project: &Project) -> Engine {
-    project::engine(&[], Some(&root().join("templates")), project)
-        .unwrap_or_else(|p| panic!("{p}"))
+    project::engine(&[], Some(&root().join("templates")), project).unwrap_or_else(|p| panic!("{p}"))
 }
 
 /// 排版后各页的文字。
