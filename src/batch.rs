@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -14,6 +14,9 @@ use crate::output;
 use crate::project::Project;
 use crate::typeset::Kind;
 use crate::typeset::world::Engine;
+
+/// 用户按了 Ctrl-C：不再开始新文档，已在排的写完（写出是原子的），然后结束。
+pub static CANCELLED: AtomicBool = AtomicBool::new(false);
 
 /// 一个版本：全市版（None）或某县区版。
 pub type Region = Option<String>;
@@ -188,6 +191,9 @@ pub fn run(
         for _ in 0..jobs.clamp(1, total.max(1)) {
             scope.spawn(|| {
                 while let Some(&i) = order.get(next.fetch_add(1, Ordering::SeqCst)) {
+                    if CANCELLED.load(Ordering::SeqCst) {
+                        break;
+                    }
                     let (region, kind) = &tasks[i];
                     let outcome = one(project, engine, region, *kind, out, Instant::now());
                     let n = done.fetch_add(1, Ordering::SeqCst) + 1;
@@ -201,7 +207,8 @@ pub fn run(
         .into_inner()
         .expect("锁未中毒")
         .into_iter()
-        .map(|o| o.expect("每个任务都有结果"))
+        // 中断时没开始的文档没有结果。
+        .flatten()
         .collect()
 }
 

@@ -29,6 +29,8 @@ pub enum Command {
     Check(CommonArgs),
     /// 一次排出全市版和各县区版（每版简报手册与一页纸），并写出清单 manifest.json
     Batch(BatchArgs),
+    /// 输出数据文件的 JSON Schema，供编辑器补全和即时检查
+    Schema(SchemaArgs),
     /// 基准测试：示例数据批量、生成的大批量（默认 500 个地区），可与官方 typst 命令行对比
     Bench(BenchArgs),
 }
@@ -109,6 +111,16 @@ pub struct BatchArgs {
     /// 只排一种文档：booklet（简报手册）或 summary（一页纸）
     #[arg(long, value_name = "文档", hide_possible_values = true)]
     pub only: Option<Kind>,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// 只输出一个文件的 Schema：meta、indicators、sections、tasks、achievements、counties、county
+    #[arg(value_name = "名称")]
+    pub name: Option<String>,
+    /// 把全部 Schema 写入这个目录（<名称>.schema.json）
+    #[arg(long, value_name = "目录")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

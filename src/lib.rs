@@ -12,4 +12,5 @@ pub mod output;
 pub mod present;
 pub mod project;
 pub mod render;
+pub mod schema;
 pub mod typeset;

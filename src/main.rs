@@ -22,6 +22,8 @@ use jianbao::{output, present};
 /// 退出码：0 成功，1 数据有问题，2 用法错误（clap），3 排版或写出失败。
 const EXIT_DATA: u8 = 1;
 const EXIT_RENDER: u8 = 3;
+/// 被 Ctrl-C 中断（130 = 128 + SIGINT，与 shell 的习惯一致）。
+const EXIT_INTERRUPTED: u8 = 130;
 
 pub enum Failure {
     Data(Problems),
@@ -50,11 +52,20 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
+    // 第一次 Ctrl-C：不再开始新文档，正在写的写完；第二次：立即退出。两种情况都不会留下写了一半的 PDF，
+    // 因为每个 PDF 都是先写临时文件再改名。
+    let _ = ctrlc::set_handler(|| {
+        if batch::CANCELLED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(EXIT_INTERRUPTED.into());
+        }
+        eprintln!("\n收到中断信号：正在排的文档写完后停止（再按一次立即退出）。");
+    });
     let result = match cli.command {
         Command::Build(args) => build(args),
         Command::ExportJson(args) => export_json(args),
         Command::Check(args) => check(args),
         Command::Batch(args) => run_batch(args),
+        Command::Schema(args) => schema(args),
         Command::Bench(args) => bench::run(args),
     };
     match result {
@@ -179,10 +190,19 @@ fn run_batch(args: cli::BatchArgs) -> Result<(), Failure> {
     );
     bar.finish();
 
+    let interrupted = batch::CANCELLED.load(std::sync::atomic::Ordering::SeqCst);
     let manifest = batch::manifest(&project, &outcomes);
     let json = serde_json::to_vec_pretty(&manifest).expect("清单总能序列化");
     output::write_atomic(&args.out.join("manifest.json"), &json)?;
     report::table(&outcomes);
+    if interrupted {
+        eprintln!(
+            "已中断：完成 {} 份，未开始 {} 份；已写出的 PDF 都是完整的。",
+            outcomes.len(),
+            regions.len() * kinds.len() - outcomes.len()
+        );
+        return Err(Failure::Exit(EXIT_INTERRUPTED));
+    }
     let failed = outcomes.iter().filter(|o| !o.ok()).count();
     println!(
         "共 {} 份文档，成功 {}，失败 {}；{} 个线程，总用时 {:.2} 秒；清单：{}",
@@ -212,6 +232,34 @@ fn run_batch(args: cli::BatchArgs) -> Result<(), Failure> {
         }));
     }
     Ok(())
+}
+
+fn schema(args: cli::SchemaArgs) -> Result<(), Failure> {
+    let all = jianbao::schema::all();
+    if let Some(dir) = &args.out {
+        for (name, _, schema) in &all {
+            let path = dir.join(format!("{name}.schema.json"));
+            output::write_atomic(&path, jianbao::schema::render(schema).as_bytes())?;
+            println!("{}", path.display());
+        }
+        return Ok(());
+    }
+    let name = args.name.as_deref().unwrap_or("meta");
+    match all.iter().find(|(n, _, _)| *n == name) {
+        Some((_, _, schema)) => {
+            let _ = write!(
+                std::io::stdout().lock(),
+                "{}",
+                jianbao::schema::render(schema)
+            );
+            Ok(())
+        }
+        None => {
+            let names: Vec<&str> = all.iter().map(|(n, _, _)| *n).collect();
+            eprintln!("没有名为 “{name}” 的 Schema，可选：{}", names.join("、"));
+            Err(Failure::Exit(2))
+        }
+    }
 }
 
 pub fn default_jobs() -> usize {

@@ -157,19 +157,121 @@ fn overflowing_summary_fails_with_what_to_shorten_and_writes_nothing() {
 }
 
 #[test]
-fn character_missing_from_every_font_is_an_error_not_a_box() {
+fn character_missing_from_every_font_is_named_with_its_code_point_and_place() {
     let data = fixture();
+    let file = data.path().join("meta.toml");
     replace(
-        &data.path().join("meta.toml"),
+        &file,
         "issuer = \"中共商丘市委\"",
         "issuer = \"中共商丘市委𗀀\"",
     );
+    let line = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains('𗀀'))
+        .unwrap()
+        + 1;
     let out = tempfile::tempdir().unwrap();
     let o = build_fixture(data.path(), out.path());
-    assert_ne!(o.status.code(), Some(0));
+    assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("“𗀀”（U+17000）"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "meta.toml:{line}:10 meta.issuer：字体中没有“𗀀”（U+17000），印出来会是方框"
+        )),
+        "{err}"
+    );
     assert_no_pdf(out.path());
+}
+
+#[test]
+fn character_missing_from_template_text_is_caught_after_typesetting() {
+    let tpl = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tpl.path().join("booklet.typ"),
+        "#set text(font: \"Noto Serif SC\")\n模板里的字𗀀\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = jianbao(&[
+        "build",
+        "--only",
+        "booklet",
+        "--templates",
+        tpl.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("字体缺字，印出来会是方框：第1页“𗀀”（U+17000）"),
+        "{}",
+        stderr(&o)
+    );
+    assert_no_pdf(out.path());
+}
+
+#[test]
+fn several_problems_in_one_file_are_reported_together() {
+    let data = fixture();
+    let file = data.path().join("indicators.toml");
+    replace(&file, "growth = 1.7", "growth = \"1.7%\"");
+    replace(&file, "name = \"固定资产投资\"", "name = 12345");
+    replace(&file, "growth = 4.9", "growth = true");
+    replace(&file, "value = 190.1", "vlaue = 190.1");
+    let o = jianbao(&["check", data.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    for needle in [
+        "indicators[1].growth：应为数字，实际为文本 \"1.7%\"",
+        "indicators[2].name：应为文本（用英文双引号括起），实际为整数 12345",
+        "indicators[3].growth：应为数字，实际为布尔值 true",
+        "indicators[4].vlaue：未知字段 “vlaue”，是否应为 “value”？",
+        "共发现 4 个问题",
+    ] {
+        assert!(err.contains(needle), "缺少 {needle}：\n{err}");
+    }
+}
+
+#[test]
+fn toml_syntax_error_points_at_the_line() {
+    let data = fixture();
+    let file = data.path().join("sections.toml");
+    replace(
+        &file,
+        "title = \"把握好四个关系\"",
+        "title = \"把握好四个关系",
+    );
+    let o = jianbao(&["check", data.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let line = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .position(|l| l.starts_with("title = \"把握好四个关系"))
+        .unwrap()
+        + 1;
+    assert!(
+        stderr(&o).contains(&format!("sections.toml:{line}:")),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("TOML 语法错误"), "{}", stderr(&o));
+}
+
+#[test]
+fn chinese_keys_without_quotes_get_a_hint() {
+    let data = fixture();
+    replace(
+        &data.path().join("counties.toml"),
+        "\"梁园区\" = 2, \"睢阳区\" = 1",
+        "梁园区 = 2, \"睢阳区\" = 1",
+    );
+    let o = jianbao(&["check", data.path().to_str().unwrap()]);
+    assert!(
+        stderr(&o).contains("键名含中文或其他符号时要加英文双引号"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]

@@ -1,6 +1,8 @@
 use schemars::JsonSchema;
 use serde::Deserialize;
 
+use toml::Spanned;
+
 use super::Date;
 
 /// `meta.toml`：文档元信息、开篇综述与版式主题。
@@ -37,9 +39,13 @@ pub struct Meta {
     /// 期号等附加说明（可选），如“第1期”。
     #[serde(default)]
     pub issue: Option<String>,
-    /// 每页页脚的提示语（可选），如“征求意见稿”。
+    /// 每页都印的提示语（可选），如“征求意见稿”。
     #[serde(default)]
     pub notice: Option<String>,
+    /// 封面标志图片（可选），相对数据目录的路径，如 "logo.png"；不得用 .. 或绝对路径越出数据目录。
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub logo: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -22,6 +22,9 @@ use view::*;
 /// 纸张规格：a4、a5、16k（185×260 mm）。
 pub const PAPERS: &[&str] = &["a4", "a5", "16k"];
 pub const DEFAULT_ACCENT: &str = "#b5121b";
+/// 一份简报最多的任务要点和量化目标：再多就不是“简报”了，排版时间和页数也会失控。
+pub const MAX_TASK_ITEMS: usize = 2000;
+pub const MAX_TARGETS: usize = 1000;
 
 /// 排版选项（来自命令行，优先于数据中的主题）。
 #[derive(Debug, Clone, Default)]
@@ -122,6 +125,7 @@ impl Cx {
                 month_cn: cn::month(date),
                 date_iso: date.to_string(),
                 meeting_date_cn: cn::full_date(meeting_date),
+                logo: self.logo(data),
                 edition: None,
                 meeting_date: cn::arabic_date(meeting_date),
             },
@@ -281,6 +285,24 @@ impl Cx {
                 items,
             });
         }
+        let items: usize = file.tasks.iter().map(|t| t.items.len()).sum();
+        if items > MAX_TASK_ITEMS {
+            self.problems.push(Problem::new(
+                src.origin(None),
+                "tasks",
+                format!("任务要点过多（{items} 条），一份简报最多 {MAX_TASK_ITEMS} 条"),
+            ));
+        }
+        if targets.len() > MAX_TARGETS {
+            self.problems.push(Problem::new(
+                src.origin(None),
+                "tasks",
+                format!(
+                    "量化目标过多（{} 项），一份简报最多 {MAX_TARGETS} 项",
+                    targets.len()
+                ),
+            ));
+        }
         let view = TasksView {
             title: file.title.clone(),
             targets_title: file.targets_title.clone(),
@@ -288,6 +310,46 @@ impl Cx {
             tasks,
         };
         (view, targets)
+    }
+
+    /// 封面图片：只能是数据目录之内的图片文件。
+    fn logo(&mut self, data: &DataSet) -> Option<String> {
+        let logo = data.meta.value.meta.logo.as_ref()?;
+        let rel = logo.get_ref();
+        let problem = |msg: String| {
+            Problem::new(data.meta.source.origin(Some(logo.span())), "meta.logo", msg)
+        };
+        let path = std::path::Path::new(rel);
+        if path.is_absolute()
+            || path
+                .components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            self.problems.push(problem(format!(
+                "图片路径 “{rel}” 越出数据目录：只能写数据目录之内的相对路径，不能用 .. 或绝对路径"
+            )));
+            return None;
+        }
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_lowercase();
+        if !["png", "jpg", "jpeg", "gif", "svg", "webp"].contains(&ext.as_str()) {
+            self.problems.push(problem(format!(
+                "“{rel}” 不是支持的图片格式（png、jpg、gif、svg、webp）"
+            )));
+            return None;
+        }
+        match crate::typeset::confine::resolve(&data.dir, rel) {
+            Some(_) => Some(format!("/data/{}", rel.replace('\\', "/"))),
+            None => {
+                self.problems.push(problem(format!(
+                    "图片 “{rel}” 不存在，或经符号链接指向数据目录之外"
+                )));
+                None
+            }
+        }
     }
 
     fn meta_dates(&mut self, meta: &Parsed<MetaFile>) -> (NaiveDate, NaiveDate) {

@@ -58,6 +58,8 @@ pub struct MetaView {
     /// 2023-12-26
     pub date_iso: String,
     pub meeting_date_cn: String,
+    /// 封面标志图片的虚拟路径（`/data/…`，即数据目录中的文件），没有则为 null。
+    pub logo: Option<String>,
     /// 县区版的县区名，如“永城市”；全市版为 null。
     pub edition: Option<String>,
     /// 2023年12月26日

@@ -1,6 +1,6 @@
 //! 检查排好的文档：逐页取出文字（测试和缺字检查都用它），找出缺字（字形编号 0）。
 
-use typst::layout::{Frame, FrameItem};
+use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
 use typst_layout::PagedDocument;
 
 /// 每页排出的文字，按排版顺序；文字片段之间不加分隔。
@@ -36,6 +36,43 @@ pub fn missing_glyphs(doc: &PagedDocument) -> Vec<(usize, char)> {
         });
     }
     out
+}
+
+/// 伸出页面之外的文字：(页码, 文字开头)。通常是很长、无法断行的一串字母或数字。
+pub fn overflowing_text(doc: &PagedDocument) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (i, page) in doc.pages().iter().enumerate() {
+        let width = page.frame.width();
+        let tolerance = Abs::pt(1.0);
+        walk_placed(&page.frame, Transform::identity(), &mut |ts, pos, item| {
+            if let FrameItem::Text(t) = item {
+                let start = pos.transform(ts);
+                let end = Point::new(pos.x + t.width(), pos.y).transform(ts);
+                let (left, right) = (start.x.min(end.x), start.x.max(end.x));
+                if left < -tolerance || right > width + tolerance {
+                    let head: String = t.text.chars().take(20).collect();
+                    if !out.iter().any(|(p, h)| *p == i + 1 && *h == head) {
+                        out.push((i + 1, head));
+                    }
+                }
+            }
+        });
+    }
+    out
+}
+
+/// 带累积变换地遍历：回调拿到 (变换, 本地位置, 元素)。
+fn walk_placed(frame: &Frame, ts: Transform, f: &mut impl FnMut(Transform, Point, &FrameItem)) {
+    for (pos, item) in frame.items() {
+        if let FrameItem::Group(g) = item {
+            let inner = ts
+                .pre_concat(Transform::translate(pos.x, pos.y))
+                .pre_concat(g.transform);
+            walk_placed(&g.frame, inner, f);
+        } else {
+            f(ts, *pos, item);
+        }
+    }
 }
 
 fn walk(frame: &Frame, f: &mut impl FnMut(&FrameItem)) {

@@ -101,6 +101,21 @@ pub fn typeset(
             ),
         )]));
     }
+    let overflow = inspect::overflowing_text(&doc);
+    if !overflow.is_empty() {
+        let list: Vec<String> = overflow
+            .iter()
+            .map(|(page, text)| format!("第{page}页“{text}…”"))
+            .collect();
+        return Err(Problems(vec![Problem::new(
+            Origin::None,
+            kind.label(),
+            format!(
+                "文字伸出页面之外：{}。多半是一长串没有空格、无法断行的字母或数字，请在数据中缩短或加空格",
+                list.join("，")
+            ),
+        )]));
+    }
     Ok(Typeset { doc, warnings })
 }
 
@@ -152,7 +167,15 @@ fn diagnostic_problem(world: &DocWorld, d: &SourceDiagnostic) -> Problem {
         Severity::Warning => "排版警告：",
     });
     message.push_str(&d.message);
-    for hint in &d.hints {
+    if d.message.contains("access denied") || d.message.contains("escape the project root") {
+        message.push_str("（模板只能读取模板目录和数据目录 /data/ 中的文件）");
+    }
+    // 关于 typst 命令行 --root 参数的提示对 jianbao 的用户没有意义。
+    for hint in d
+        .hints
+        .iter()
+        .filter(|h| !h.v.contains("--root") && !h.v.contains("sandbox"))
+    {
         message.push_str("（提示：");
         message.push_str(&hint.v);
         message.push('）');
