@@ -51,11 +51,10 @@ pub struct CommonArgs {
     pub templates: Option<PathBuf>,
 }
 
+/// build 与 batch 共用的输出选项。
 #[derive(Debug, Args)]
-pub struct BuildArgs {
-    #[command(flatten)]
-    pub common: CommonArgs,
-    /// 输出目录（默认 out）
+pub struct OutputArgs {
+    /// 输出目录（默认 out）；batch 把县区版写在 <县区>/ 子目录下
     #[arg(
         long,
         short,
@@ -67,6 +66,20 @@ pub struct BuildArgs {
     /// 只排一种文档：booklet（简报手册）或 summary（一页纸）
     #[arg(long, value_name = "文档", hide_possible_values = true)]
     pub only: Option<Kind>,
+}
+
+impl OutputArgs {
+    pub fn kinds(&self) -> Vec<Kind> {
+        self.only.map_or(Kind::ALL.to_vec(), |k| vec![k])
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// 排某个县区的版本，如 永城市
     #[arg(long, value_name = "县区")]
     pub county: Option<String>,
@@ -85,15 +98,8 @@ pub struct ExportArgs {
 pub struct BatchArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// 输出目录（默认 out）；县区版写在 <县区>/ 子目录下
-    #[arg(
-        long,
-        short,
-        value_name = "目录",
-        default_value = "out",
-        hide_default_value = true
-    )]
-    pub out: PathBuf,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// 要排的县区，逗号分隔，如 永城市,夏邑县；all 为全部（默认）
     #[arg(
         long,
@@ -108,9 +114,6 @@ pub struct BatchArgs {
     /// 只排第 K 份（共 N 份），供多台机器分担，如 2/8
     #[arg(long, value_name = "K/N")]
     pub shard: Option<jianbao::batch::Shard>,
-    /// 只排一种文档：booklet（简报手册）或 summary（一页纸）
-    #[arg(long, value_name = "文档", hide_possible_values = true)]
-    pub only: Option<Kind>,
 }
 
 #[derive(Debug, Args)]

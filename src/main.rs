@@ -15,7 +15,6 @@ use cli::{Cli, Command, CommonArgs};
 use jianbao::batch::{self, Selection};
 use jianbao::diag::Problems;
 use jianbao::project::{self, Project};
-use jianbao::typeset::Kind;
 use jianbao::typeset::world::Engine;
 use jianbao::{output, present};
 
@@ -139,9 +138,9 @@ fn build(args: cli::BuildArgs) -> Result<(), Failure> {
     let view = project
         .view_for(args.county.as_deref())
         .map_err(Failure::Data)?;
-    output::ensure_writable(&args.out)?;
+    output::ensure_writable(&args.output.out)?;
     let engine = engine(&args.common, &project)?;
-    let kinds: Vec<Kind> = args.only.map_or(Kind::ALL.to_vec(), |k| vec![k]);
+    let kinds = args.output.kinds();
     // 先排好全部文档再写出：任何一份出错，都不留下任何 PDF。
     let mut done = Vec::new();
     for kind in kinds {
@@ -152,7 +151,7 @@ fn build(args: cli::BuildArgs) -> Result<(), Failure> {
         done.push((kind, r, started.elapsed()));
     }
     for (kind, r, took) in done {
-        let path = args.out.join(Project::file_name(&view, kind));
+        let path = args.output.out.join(Project::file_name(&view, kind));
         output::write_atomic(&path, &r.pdf)?;
         for w in &r.warnings {
             eprintln!("{w}");
@@ -173,9 +172,9 @@ fn run_batch(args: cli::BatchArgs) -> Result<(), Failure> {
     let project = prepare(&args.common)?;
     let regions = batch::regions(&project, &Selection::parse(&args.counties), args.shard)
         .map_err(Failure::Data)?;
-    output::ensure_writable(&args.out)?;
+    output::ensure_writable(&args.output.out)?;
     let engine = engine(&args.common, &project)?;
-    let kinds: Vec<Kind> = args.only.map_or(Kind::ALL.to_vec(), |k| vec![k]);
+    let kinds = args.output.kinds();
     let jobs = args.jobs.unwrap_or_else(default_jobs);
 
     let bar = report::Progress::new(regions.len() * kinds.len(), std::io::stderr().is_terminal());
@@ -184,7 +183,7 @@ fn run_batch(args: cli::BatchArgs) -> Result<(), Failure> {
         &engine,
         &regions,
         &kinds,
-        &args.out,
+        &args.output.out,
         jobs,
         &|n, total, o| bar.done(n, total, o),
     );
@@ -193,7 +192,7 @@ fn run_batch(args: cli::BatchArgs) -> Result<(), Failure> {
     let interrupted = batch::CANCELLED.load(std::sync::atomic::Ordering::SeqCst);
     let manifest = batch::manifest(&project, &outcomes);
     let json = serde_json::to_vec_pretty(&manifest).expect("清单总能序列化");
-    output::write_atomic(&args.out.join("manifest.json"), &json)?;
+    output::write_atomic(&args.output.out.join("manifest.json"), &json)?;
     report::table(&outcomes);
     if interrupted {
         eprintln!(
@@ -211,7 +210,7 @@ fn run_batch(args: cli::BatchArgs) -> Result<(), Failure> {
         failed,
         jobs,
         started.elapsed().as_secs_f64(),
-        args.out.join("manifest.json").display()
+        args.output.out.join("manifest.json").display()
     );
     if failed > 0 {
         eprintln!("\n失败的文档：");

@@ -300,12 +300,11 @@ fn shares_that_do_not_add_up_name_the_target() {
         "\"梁园区\" = 7, \"睢阳区\" = 6",
         "\"梁园区\" = 7, \"睢阳区\" = 7",
     );
-    let o = jianbao(&["check", data.path().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
+    let err = check_fails(data.path());
     assert!(
-        stderr(&o).contains("目标 “新建改扩建学校” 分解到各县区合计 54所，与全市目标 53所 不符"),
+        err.contains("目标 “新建改扩建学校” 分解到各县区合计 54所，与全市目标 53所 不符"),
         "{}",
-        stderr(&o)
+        err
     );
 }
 

@@ -29,12 +29,7 @@ fn misspelt_field_is_reported_with_location_and_suggestion() {
     let o = build_fixture(data.path(), out.path());
     assert_eq!(o.status.code(), Some(1), "数据错误的退出码应为 1");
     let err = stderr(&o);
-    let line = std::fs::read_to_string(&file)
-        .unwrap()
-        .lines()
-        .position(|l| l.starts_with("vlaue"))
-        .unwrap()
-        + 1;
+    let line = line_of(&file, |l| l.starts_with("vlaue"));
     assert!(
         err.contains(&format!(
             "indicators.toml:{line}:1 indicators[4].vlaue：未知字段 “vlaue”，是否应为 “value”？"
@@ -50,15 +45,8 @@ fn text_where_a_number_belongs_names_the_field_and_the_value() {
     let data = fixture();
     let file = data.path().join("indicators.toml");
     replace(&file, "growth = 1.7", "growth = \"1.7%\"");
-    let o = jianbao(&["check", data.path().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
-    let err = stderr(&o);
-    let line = std::fs::read_to_string(&file)
-        .unwrap()
-        .lines()
-        .position(|l| l.contains("\"1.7%\""))
-        .unwrap()
-        + 1;
+    let err = check_fails(data.path());
+    let line = line_of(&file, |l| l.contains("\"1.7%\""));
     assert!(
         err.contains(&format!(
             "indicators.toml:{line}:10 indicators[1].growth：应为数字，实际为文本 \"1.7%\""
@@ -122,13 +110,8 @@ fn problems_in_several_files_are_all_reported_at_once() {
 fn missing_data_file_is_named() {
     let data = fixture();
     std::fs::remove_file(data.path().join("sections.toml")).unwrap();
-    let o = jianbao(&["check", data.path().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(
-        stderr(&o).contains("sections.toml 文件不存在"),
-        "{}",
-        stderr(&o)
-    );
+    let err = check_fails(data.path());
+    assert!(err.contains("sections.toml 文件不存在"), "{}", err);
 }
 
 #[test]
@@ -141,9 +124,7 @@ fn overflowing_summary_fails_with_what_to_shorten_and_writes_nothing() {
             "\n[[tasks.items.targets]]\nid = \"extra_{i}\"\nwhat = \"新增一项很长很长的重点目标任务第{i}项\"\nquantity = {i}\nunit = \"个\"\ndeadline = 2024-12-31\n"
         ));
     }
-    let mut text = std::fs::read_to_string(&file).unwrap();
-    text.push_str(&extra);
-    std::fs::write(&file, text).unwrap();
+    append(&file, &extra);
     let out = tempfile::tempdir().unwrap();
     let o = build_fixture(data.path(), out.path());
     assert_eq!(o.status.code(), Some(3), "排版问题的退出码应为 3");
@@ -165,12 +146,7 @@ fn character_missing_from_every_font_is_named_with_its_code_point_and_place() {
         "issuer = \"中共商丘市委\"",
         "issuer = \"中共商丘市委𗀀\"",
     );
-    let line = std::fs::read_to_string(&file)
-        .unwrap()
-        .lines()
-        .position(|l| l.contains('𗀀'))
-        .unwrap()
-        + 1;
+    let line = line_of(&file, |l| l.contains('𗀀'));
     let out = tempfile::tempdir().unwrap();
     let o = build_fixture(data.path(), out.path());
     assert_eq!(o.status.code(), Some(1));
@@ -219,9 +195,7 @@ fn several_problems_in_one_file_are_reported_together() {
     replace(&file, "name = \"固定资产投资\"", "name = 12345");
     replace(&file, "growth = 4.9", "growth = true");
     replace(&file, "value = 190.1", "vlaue = 190.1");
-    let o = jianbao(&["check", data.path().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
-    let err = stderr(&o);
+    let err = check_fails(data.path());
     for needle in [
         "indicators[1].growth：应为数字，实际为文本 \"1.7%\"",
         "indicators[2].name：应为文本（用英文双引号括起），实际为整数 12345",
@@ -242,20 +216,10 @@ fn toml_syntax_error_points_at_the_line() {
         "title = \"把握好四个关系\"",
         "title = \"把握好四个关系",
     );
-    let o = jianbao(&["check", data.path().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
-    let line = std::fs::read_to_string(&file)
-        .unwrap()
-        .lines()
-        .position(|l| l.starts_with("title = \"把握好四个关系"))
-        .unwrap()
-        + 1;
-    assert!(
-        stderr(&o).contains(&format!("sections.toml:{line}:")),
-        "{}",
-        stderr(&o)
-    );
-    assert!(stderr(&o).contains("TOML 语法错误"), "{}", stderr(&o));
+    let err = check_fails(data.path());
+    let line = line_of(&file, |l| l.starts_with("title = \"把握好四个关系"));
+    assert!(err.contains(&format!("sections.toml:{line}:")), "{}", err);
+    assert!(err.contains("TOML 语法错误"), "{}", err);
 }
 
 #[test]
@@ -278,14 +242,11 @@ fn chinese_keys_without_quotes_get_a_hint() {
 fn unknown_font_in_theme_is_reported() {
     let data = fixture();
     let file = data.path().join("meta.toml");
-    let mut text = std::fs::read_to_string(&file).unwrap();
-    text.push_str("\n[theme.fonts]\ntitle = [\"方正小标宋简体\"]\n");
-    std::fs::write(&file, text).unwrap();
-    let o = jianbao(&["check", data.path().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
+    append(&file, "\n[theme.fonts]\ntitle = [\"方正小标宋简体\"]\n");
+    let err = check_fails(data.path());
     assert!(
-        stderr(&o).contains("theme.fonts.title：找不到字体“方正小标宋简体”"),
+        err.contains("theme.fonts.title：找不到字体“方正小标宋简体”"),
         "{}",
-        stderr(&o)
+        err
     );
 }

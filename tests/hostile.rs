@@ -83,9 +83,7 @@ fn scripts_the_fonts_lack_fail_with_the_character_named() {
             "title = \"把握好四个关系\"",
             &format!("title = \"把握好四个关系{s}\""),
         );
-        let o = jianbao(&["check", data.path().to_str().unwrap()]);
-        assert_eq!(o.status.code(), Some(1));
-        let err = stderr(&o);
+        let err = check_fails(data.path());
         assert!(
             err.contains("relations.title：字体中没有") && err.contains(code),
             "{s}: {err}"

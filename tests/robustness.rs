@@ -181,12 +181,11 @@ fn table_file_outside_the_data_folder_is_refused() {
         "file = \"counties.xlsx\"",
         "file = \"../../etc/passwd\"",
     );
-    let o = jianbao(&["check", data.path().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
+    let err = check_fails(data.path());
     assert!(
-        stderr(&o).contains("table.file：表格文件 “../../etc/passwd” 不存在，或不在数据目录之内"),
+        err.contains("table.file：表格文件 “../../etc/passwd” 不存在，或不在数据目录之内"),
         "{}",
-        stderr(&o)
+        err
     );
 }
 
@@ -200,12 +199,11 @@ fn a_five_megabyte_string_fails_fast_with_a_clear_message() {
         &format!("issuer = \"{big}\""),
     );
     let started = Instant::now();
-    let o = jianbao(&["check", data.path().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
+    let err = check_fails(data.path());
     assert!(
-        stderr(&o).contains("meta.issuer：文字过长（1747626 字），单个字段不能超过 20000 字"),
+        err.contains("meta.issuer：文字过长（1747626 字），单个字段不能超过 20000 字"),
         "{}",
-        &stderr(&o)[..300.min(stderr(&o).len())]
+        &err[..300.min(err.len())]
     );
     assert!(started.elapsed() < Duration::from_secs(30));
 }
@@ -218,16 +216,13 @@ fn ten_thousand_tasks_fail_fast_with_a_clear_message() {
         extra.push_str(&format!("\n[[tasks.items]]\ntext = \"第{i}项任务。\"\n"));
     }
     let file = data.path().join("tasks.toml");
-    let mut text = std::fs::read_to_string(&file).unwrap();
-    text.push_str(&extra);
-    std::fs::write(&file, text).unwrap();
+    append(&file, &extra);
     let started = Instant::now();
-    let o = jianbao(&["check", data.path().to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(1));
+    let err = check_fails(data.path());
     assert!(
-        stderr(&o).contains("任务要点过多（10039 条），一份简报最多 2000 条"),
+        err.contains("任务要点过多（10039 条），一份简报最多 2000 条"),
         "{}",
-        stderr(&o)
+        err
     );
     assert!(started.elapsed() < Duration::from_secs(30));
 }

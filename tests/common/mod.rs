@@ -58,6 +58,29 @@ pub fn replace(path: &Path, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// 文件中第一个满足条件的行的行号（1 起）。
+pub fn line_of(path: &Path, pred: impl Fn(&str) -> bool) -> usize {
+    let text = std::fs::read_to_string(path).unwrap();
+    text.lines()
+        .position(pred)
+        .unwrap_or_else(|| panic!("{} 中找不到该行", path.display()))
+        + 1
+}
+
+/// 在文件末尾追加文字。
+pub fn append(path: &Path, text: &str) {
+    let mut content = std::fs::read_to_string(path).unwrap();
+    content.push_str(text);
+    std::fs::write(path, content).unwrap();
+}
+
+/// 对数据目录运行 `jianbao check`，断言是数据问题（退出码 1），返回报错文字。
+pub fn check_fails(dir: &Path) -> String {
+    let o = jianbao(&["check", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "应报数据问题：{}", stderr(&o));
+    stderr(&o)
+}
+
 /// 在仓库根目录运行 jianbao 命令行。
 pub fn jianbao(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_jianbao"))
