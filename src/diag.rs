@@ -124,9 +124,6 @@ impl Problems {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
 }
 
 impl fmt::Display for Problems {

@@ -30,8 +30,17 @@ pub fn render(
     let json = serde_json::to_vec(view).expect("视图总能序列化");
     let t = typeset::typeset(engine, kind, json, data_dir, date)?;
     let pages = t.doc.pages().len();
+    let min_pt = inspect::min_text_size(&t.doc).map_or(SUMMARY_MIN_PT, |s| s.to_pt());
     match kind {
         Kind::Summary if pages != 1 => return Err(overflow(&t.doc, view)),
+        // 一页纸不能靠缩小字号塞进一页：模板里任何小于 8pt 的字都算模板错误。
+        Kind::Summary if min_pt < SUMMARY_MIN_PT - 0.01 => {
+            return Err(Problems(vec![Problem::new(
+                Origin::None,
+                kind.label(),
+                format!("模板中有 {min_pt:.1}pt 的文字，一页纸的文字不得小于 {SUMMARY_MIN_PT}pt"),
+            )]));
+        }
         Kind::Booklet if pages % 4 != 0 => {
             return Err(Problems(vec![Problem::new(
                 Origin::None,

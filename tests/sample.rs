@@ -192,3 +192,55 @@ fn paper_option_sets_the_page_size() {
         assert_eq!(t.doc.pages().len() % 4, 0);
     }
 }
+
+#[test]
+fn summary_text_is_never_smaller_than_eight_points() {
+    let project = load(&sample_dir());
+    let engine = engine(&project);
+    for county in [None, Some("睢县")] {
+        let view = project.view_for(county).unwrap();
+        let json = serde_json::to_vec(&view).unwrap();
+        let t =
+            jianbao::typeset::typeset(&engine, Kind::Summary, json, None, project.date).unwrap();
+        let min = jianbao::typeset::inspect::min_text_size(&t.doc)
+            .unwrap()
+            .to_pt();
+        assert!(min >= 8.0, "{county:?} 一页纸最小字号 {min}pt");
+    }
+}
+
+#[test]
+fn pdf_has_bookmarks_for_every_chapter() {
+    let project = load(&sample_dir());
+    let engine = engine(&project);
+    let r = project
+        .render(&engine, &project.view, Kind::Booklet)
+        .unwrap();
+    let pdf = String::from_utf8_lossy(&r.pdf);
+    assert!(pdf.contains("/Outlines"), "PDF 应有书签");
+    // 书签标题以 UTF-16 存放：数一数 /Title 条目（章标题 7 个）。
+    let titles = pdf.matches("/Title").count();
+    assert!(
+        titles >= 8,
+        "应有文档标题和 7 个章书签，实际 {titles} 个 /Title"
+    );
+}
+
+#[test]
+fn installed_binary_works_from_any_folder_with_embedded_templates() {
+    let cwd = tempfile::tempdir().unwrap();
+    let out = cwd.path().join("out");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args([
+            "build",
+            sample_dir().to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .current_dir(cwd.path())
+        .env("JIANBAO_FONTS", root().join("fonts"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(out.join("商丘市-简报手册.pdf").is_file());
+}

@@ -55,11 +55,6 @@ pub fn deadline(d: NaiveDate) -> String {
     }
 }
 
-/// 一级标题序号：一、二、……
-pub fn chapter_number(n: usize) -> String {
-    format!("{}、", small_number(n as u32))
-}
-
 /// 二级标题序号：（一）（二）……
 pub fn section_number(n: usize) -> String {
     format!("（{}）", small_number(n as u32))

@@ -38,6 +38,21 @@ pub fn missing_glyphs(doc: &PagedDocument) -> Vec<(usize, char)> {
     out
 }
 
+/// 排出的最小字号（没有文字时为 None）。
+pub fn min_text_size(doc: &PagedDocument) -> Option<Abs> {
+    let mut min: Option<Abs> = None;
+    for page in doc.pages() {
+        walk(&page.frame, &mut |item| {
+            if let FrameItem::Text(t) = item
+                && !t.text.trim().is_empty()
+            {
+                min = Some(min.map_or(t.size, |m| m.min(t.size)));
+            }
+        });
+    }
+    min
+}
+
 /// 伸出页面之外的文字：(页码, 文字开头)。通常是很长、无法断行的一串字母或数字。
 pub fn overflowing_text(doc: &PagedDocument) -> Vec<(usize, String)> {
     let mut out = Vec::new();

@@ -36,13 +36,6 @@ impl Templates {
         }
     }
 
-    pub fn describe(&self) -> String {
-        match self {
-            Self::Disk(dir) => dir.display().to_string(),
-            Self::Embedded => "内置模板".into(),
-        }
-    }
-
     /// 把虚拟路径对应到可显示的文件名（用于报错）。
     pub fn display_path(&self, rel: &str) -> PathBuf {
         match self {

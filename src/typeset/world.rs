@@ -44,10 +44,6 @@ impl Engine {
         }
     }
 
-    pub fn fonts(&self) -> &FontStore {
-        &self.fonts
-    }
-
     /// 一个模板文件的标识，如 `booklet.typ` → `/templates/booklet.typ`。
     pub fn template_id(name: &str) -> FileId {
         file_id(&format!("/templates/{name}"))
