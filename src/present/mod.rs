@@ -100,6 +100,18 @@ impl Cx {
                 .unwrap_or_else(|| vec!["Noto Serif SC".into()]),
         };
 
+        let accent = theme
+            .accent
+            .clone()
+            .unwrap_or_else(|| DEFAULT_ACCENT.into());
+        let hex = accent.strip_prefix('#').unwrap_or("");
+        if !matches!(hex.len(), 3 | 6) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            self.problems.push(Problem::new(
+                meta_src.origin(None),
+                "theme.accent",
+                format!("颜色 “{accent}” 应写成 #RRGGBB，如 \"#b5121b\""),
+            ));
+        }
         let o = &data.meta.value.overview;
         let (tasks, targets) = self.tasks(&data.tasks);
         View {
@@ -107,10 +119,7 @@ impl Cx {
             render: Render {
                 paper,
                 notice: m.notice.clone(),
-                accent: theme
-                    .accent
-                    .clone()
-                    .unwrap_or_else(|| DEFAULT_ACCENT.into()),
+                accent,
                 fonts,
             },
             meta: MetaView {
