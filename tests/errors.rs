@@ -250,3 +250,71 @@ fn unknown_font_in_theme_is_reported() {
         err
     );
 }
+
+#[test]
+fn missing_required_field_is_named() {
+    let data = fixture();
+    replace(
+        &data.path().join("indicators.toml"),
+        "period = \"1至11月\"\n",
+        "",
+    );
+    let err = check_fails(data.path());
+    assert!(
+        err.contains("indicators[1]：缺少必填字段 “period”"),
+        "{err}"
+    );
+}
+
+#[test]
+fn share_for_an_unknown_county_is_named() {
+    let data = fixture();
+    replace(
+        &data.path().join("counties.toml"),
+        "\"梁园区\" = 2, \"睢阳区\" = 1",
+        "\"梁园区\" = 2, \"睢阳县\" = 1",
+    );
+    let err = check_fails(data.path());
+    assert!(
+        err.contains("shares[0].values.睢阳县：“睢阳县” 不在县区名单中"),
+        "{err}"
+    );
+}
+
+#[test]
+fn corrupt_workbook_and_non_utf8_csv_are_explained() {
+    let data = fixture();
+    std::fs::write(
+        data.path().join("counties.xlsx"),
+        b"PK\x03\x04 this is not a workbook",
+    )
+    .unwrap();
+    let err = check_fails(data.path());
+    assert!(err.contains("counties.xlsx 无法打开 Excel 文件"), "{err}");
+
+    let data = fixture();
+    // “县区”的 GBK 编码：Excel 在中文 Windows 上默认这样导出 CSV。
+    std::fs::write(data.path().join("counties.csv"), b"\xcf\xd8\xc7\xf8,x\n").unwrap();
+    replace(
+        &data.path().join("counties.toml"),
+        "file = \"counties.xlsx\"",
+        "file = \"counties.csv\"",
+    );
+    let err = check_fails(data.path());
+    assert!(err.contains("CSV 文件不是 UTF-8 编码"), "{err}");
+}
+
+#[test]
+fn wrong_sheet_name_lists_the_sheets() {
+    let data = fixture();
+    replace(
+        &data.path().join("counties.toml"),
+        "sheet = \"指标\"",
+        "sheet = \"Sheet1\"",
+    );
+    let err = check_fails(data.path());
+    assert!(
+        err.contains("没有名为「Sheet1」的工作表，本文件有：指标"),
+        "{err}"
+    );
+}
