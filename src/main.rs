@@ -236,7 +236,7 @@ fn run_batch(args: cli::BatchArgs) -> Result<(), Failure> {
 fn schema(args: cli::SchemaArgs) -> Result<(), Failure> {
     let all = jianbao::schema::all();
     if let Some(dir) = &args.out {
-        for (name, _, schema) in &all {
+        for (name, schema) in &all {
             let path = dir.join(format!("{name}.schema.json"));
             output::write_atomic(&path, jianbao::schema::render(schema).as_bytes())?;
             println!("{}", path.display());
@@ -244,8 +244,8 @@ fn schema(args: cli::SchemaArgs) -> Result<(), Failure> {
         return Ok(());
     }
     let name = args.name.as_deref().unwrap_or("meta");
-    match all.iter().find(|(n, _, _)| *n == name) {
-        Some((_, _, schema)) => {
+    match all.iter().find(|(n, _)| *n == name) {
+        Some((_, schema)) => {
             let _ = write!(
                 std::io::stdout().lock(),
                 "{}",
@@ -254,7 +254,7 @@ fn schema(args: cli::SchemaArgs) -> Result<(), Failure> {
             Ok(())
         }
         None => {
-            let names: Vec<&str> = all.iter().map(|(n, _, _)| *n).collect();
+            let names: Vec<&str> = all.iter().map(|(n, _)| *n).collect();
             eprintln!("没有名为 “{name}” 的 Schema，可选：{}", names.join("、"));
             Err(Failure::Exit(2))
         }

@@ -10,29 +10,17 @@ use crate::model::meta::MetaFile;
 use crate::model::sections::SectionsFile;
 use crate::model::tasks::TasksFile;
 
-/// (名称, 对应的数据文件, Schema)。名称也是 `schema/<名称>.schema.json` 的文件名。
-pub fn all() -> Vec<(&'static str, &'static str, Value)> {
+/// (名称, Schema)。名称也是 `schema/<名称>.schema.json` 的文件名；county 对应 `counties/<县区>.toml`。
+pub fn all() -> Vec<(&'static str, Value)> {
     let json = |s: schemars::Schema| serde_json::to_value(s).expect("schema 总能序列化");
     vec![
-        ("meta", "meta.toml", json(schema_for!(MetaFile))),
-        (
-            "indicators",
-            "indicators.toml",
-            json(schema_for!(IndicatorsFile)),
-        ),
-        ("sections", "sections.toml", json(schema_for!(SectionsFile))),
-        ("tasks", "tasks.toml", json(schema_for!(TasksFile))),
-        (
-            "achievements",
-            "achievements.toml",
-            json(schema_for!(AchievementsFile)),
-        ),
-        ("counties", "counties.toml", json(schema_for!(CountiesFile))),
-        (
-            "county",
-            "counties/<县区>.toml",
-            json(schema_for!(CountyFile)),
-        ),
+        ("meta", json(schema_for!(MetaFile))),
+        ("indicators", json(schema_for!(IndicatorsFile))),
+        ("sections", json(schema_for!(SectionsFile))),
+        ("tasks", json(schema_for!(TasksFile))),
+        ("achievements", json(schema_for!(AchievementsFile))),
+        ("counties", json(schema_for!(CountiesFile))),
+        ("county", json(schema_for!(CountyFile))),
     ]
 }
 
