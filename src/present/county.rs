@@ -281,7 +281,7 @@ fn check_shares(
         };
         let mut map = HashMap::new();
         let mut sum = 0.0;
-        let mut decimals = decimals(&total.text);
+        let mut decimals = decimals_of(&total.text);
         for (county, num) in &share.values {
             if !names.contains(county) {
                 problems.push(Problem::new(
@@ -299,7 +299,7 @@ fn check_shares(
                 ));
             }
             let f = literal(src, num);
-            decimals = decimals.max(super::county::decimals(&f.text));
+            decimals = decimals.max(decimals_of(&f.text));
             sum += f.value;
             map.insert(county.clone(), f);
         }
@@ -335,7 +335,7 @@ fn literal(src: &SourceFile, n: &Num) -> Figure {
 }
 
 /// 小数位数：“11.46” → 2。
-pub fn decimals(text: &str) -> usize {
+pub fn decimals_of(text: &str) -> usize {
     text.split_once('.').map_or(0, |(_, d)| d.len())
 }
 
@@ -476,7 +476,7 @@ impl Counties {
         };
         let compare_text = city_fig.as_ref().map(|c| match field.part {
             Part::Growth => {
-                let d = decimals(&f.text).max(decimals(&c.text));
+                let d = decimals_of(&f.text).max(decimals_of(&c.text));
                 let diff: f64 = format!("{:.d$}", f.value - c.value).parse().unwrap_or(0.0);
                 let abs = format!("{:.d$}", diff.abs());
                 if diff > 0.0 {
