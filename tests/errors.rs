@@ -153,7 +153,7 @@ fn character_missing_from_every_font_is_named_with_its_code_point_and_place() {
     let err = stderr(&o);
     assert!(
         err.contains(&format!(
-            "meta.toml:{line}:10 meta.issuer：字体中没有“𗀀”（U+17000），印出来会是方框"
+            "meta.toml:{line}:17 meta.issuer：字体中没有“𗀀”（U+17000），印出来会是方框"
         )),
         "{err}"
     );

@@ -27,7 +27,10 @@ pub fn check(book: &FontBook, files: &[&SourceFile]) -> Problems {
                 ));
                 continue;
             }
-            for c in text.chars() {
+            // 没有转义的字符串，原文就在引号之间：可以精确指到缺的那个字。
+            let inner = span.start + 1..span.end.saturating_sub(1);
+            let verbatim = file.text.get(inner.clone()) == Some(text.as_str());
+            for (at, c) in text.char_indices() {
                 if invisible(c) {
                     continue;
                 }
@@ -41,8 +44,13 @@ pub fn check(book: &FontBook, files: &[&SourceFile]) -> Problems {
                 }
                 *reported.entry(c).or_default() += 1;
                 if reported[&c] == 1 {
+                    let place = if verbatim {
+                        inner.start + at..inner.start + at + c.len_utf8()
+                    } else {
+                        span.clone()
+                    };
                     problems.push(Problem::new(
-                        file.origin(Some(span.clone())),
+                        file.origin(Some(place)),
                         path.clone(),
                         format!(
                             "字体中没有“{c}”（U+{:04X}），印出来会是方框。请换成字体已有的字，或用 --font-path 加入含此字的字体",
