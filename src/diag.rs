@@ -190,6 +190,7 @@ fn display_width(c: char) -> usize {
         | 0xFE30..=0xFE4F
         | 0xFF00..=0xFF60
         | 0xFFE0..=0xFFE6
+        | 0x1F300..=0x1FAFF
         | 0x20000..=0x3FFFD => 2,
         _ => 1,
     }
