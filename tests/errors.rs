@@ -4,29 +4,13 @@ mod common;
 
 use common::*;
 
-fn build_fixture(dir: &std::path::Path, out: &std::path::Path) -> std::process::Output {
-    jianbao(&[
-        "build",
-        dir.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ])
-}
-
-fn assert_no_pdf(out: &std::path::Path) {
-    let left: Vec<_> = std::fs::read_dir(out)
-        .map(|d| d.flatten().map(|e| e.file_name()).collect())
-        .unwrap_or_default();
-    assert!(left.is_empty(), "出错后输出目录应为空，实际有：{left:?}");
-}
-
 #[test]
 fn misspelt_field_is_reported_with_location_and_suggestion() {
     let data = fixture();
     let file = data.path().join("indicators.toml");
     replace(&file, "value = 190.1", "vlaue = 190.1");
     let out = tempfile::tempdir().unwrap();
-    let o = build_fixture(data.path(), out.path());
+    let o = build_into(data.path(), out.path());
     assert_eq!(o.status.code(), Some(1), "数据错误的退出码应为 1");
     let err = stderr(&o);
     let line = line_of(&file, |l| l.starts_with("vlaue"));
@@ -126,7 +110,7 @@ fn overflowing_summary_fails_with_what_to_shorten_and_writes_nothing() {
     }
     append(&file, &extra);
     let out = tempfile::tempdir().unwrap();
-    let o = build_fixture(data.path(), out.path());
+    let o = build_into(data.path(), out.path());
     assert_eq!(o.status.code(), Some(3), "排版问题的退出码应为 3");
     let err = stderr(&o);
     assert!(err.contains("一页纸：内容超出一页"), "{err}");
@@ -148,7 +132,7 @@ fn character_missing_from_every_font_is_named_with_its_code_point_and_place() {
     );
     let line = line_of(&file, |l| l.contains('𗀀'));
     let out = tempfile::tempdir().unwrap();
-    let o = build_fixture(data.path(), out.path());
+    let o = build_into(data.path(), out.path());
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(

@@ -64,12 +64,7 @@ fn invisible_and_combining_characters_print() {
     assert!(text.contains("123456789012345678901234567890"));
     assert!(text.contains("e\u{0301}"));
     let out = tempfile::tempdir().unwrap();
-    let o = jianbao(&[
-        "build",
-        data.path().to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let o = build_into(data.path(), out.path());
     assert!(o.status.success(), "{}", stderr(&o));
 }
 

@@ -237,13 +237,8 @@ fn long_unbreakable_strings_fail_instead_of_running_off_the_page() {
         &format!("facts = [\n  \"数字{long}\",\n"),
     );
     let out = tempfile::tempdir().unwrap();
-    let o = jianbao(&[
-        "build",
-        data.path().to_str().unwrap(),
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
+    let o = build_into(data.path(), out.path());
     assert_eq!(o.status.code(), Some(3));
     assert!(stderr(&o).contains("文字伸出页面之外"), "{}", stderr(&o));
-    assert!(std::fs::read_dir(out.path()).unwrap().next().is_none());
+    assert_no_pdf(out.path());
 }

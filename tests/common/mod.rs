@@ -81,6 +81,24 @@ pub fn check_fails(dir: &Path) -> String {
     stderr(&o)
 }
 
+/// 出错后输出目录里什么都不应留下（没有 PDF，也没有临时文件）。
+pub fn assert_no_pdf(out: &Path) {
+    let left: Vec<_> = std::fs::read_dir(out)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "出错后输出目录应为空，实际有：{left:?}");
+}
+
+/// 对数据目录运行 `jianbao build`，输出到 `out`。
+pub fn build_into(data: &Path, out: &Path) -> Output {
+    jianbao(&[
+        "build",
+        data.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ])
+}
+
 /// 在仓库根目录运行 jianbao 命令行。
 pub fn jianbao(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_jianbao"))
