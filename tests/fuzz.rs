@@ -112,7 +112,7 @@ proptest! {
         let path = dir.path().join("t.csv");
         let text: Vec<String> = rows.iter().map(|r| r.join(",")).collect();
         std::fs::write(&path, text.join("\n")).unwrap();
-        if let Ok(grid) = table::read(&path, None) {
+        if let Ok(grid) = table::read(&path, &path, None) {
             for (_, cells) in &grid.rows {
                 for c in cells {
                     let _ = table::number(c);
@@ -132,7 +132,7 @@ proptest! {
         for name in ["t.xlsx", "t.csv"] {
             let path = dir.path().join(name);
             std::fs::write(&path, &bytes).unwrap();
-            let _ = table::read(&path, Some("指标"));
+            let _ = table::read(&path, &path, Some("指标"));
         }
     }
 

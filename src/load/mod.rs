@@ -132,6 +132,15 @@ impl Parts {
     }
 }
 
+/// 能否用作文件名（县区名会成为输出目录名和 counties/<县区名>.toml）：不含路径符号，不以 . 开头。
+pub fn safe_file_stem(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.chars().any(|c| {
+            matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control()
+        })
+}
+
 /// 有 counties.toml 时读入县区数据；表格文件路径相对数据目录，且不得越出数据目录。
 fn load_counties(dir: &Path, problems: &mut Problems) -> Option<CountyData> {
     if !dir.join(COUNTIES).exists() {
@@ -148,11 +157,8 @@ fn load_counties(dir: &Path, problems: &mut Problems) -> Option<CountyData> {
         ));
         return None;
     };
-    let grid = match table::read(&path, table.sheet.as_deref()) {
-        Ok(g) => table::Grid {
-            file: dir.join(rel),
-            ..g
-        },
+    let grid = match table::read(&path, &dir.join(rel), table.sheet.as_deref()) {
+        Ok(g) => g,
         Err(p) => {
             problems.push(p);
             return None;
@@ -162,7 +168,9 @@ fn load_counties(dir: &Path, problems: &mut Problems) -> Option<CountyData> {
     for county in &settings.value.counties {
         let name = county.name.get_ref();
         let rel = format!("{COUNTY_DIR}/{name}.toml");
-        if dir.join(&rel).is_file()
+        // 不安全的县区名由 present::county 报告；这里只是不去读越界的文件。
+        if safe_file_stem(name)
+            && crate::typeset::confine::resolve(dir, &rel).is_some()
             && let Some(parsed) = parse_file(dir, &rel, problems)
         {
             files.insert(name.clone(), parsed);

@@ -84,7 +84,15 @@ impl SourceFile {
             if missing && blanked.iter().any(|b| b == &path) {
                 break;
             }
-            problems.push(self.toml_problem(&path, &inner));
+            let problem = self.toml_problem(&path, &inner);
+            // 替换后同一处仍报同样的错：再试也不会有新发现。
+            if problems
+                .last()
+                .is_some_and(|p: &Problem| p.headline() == problem.headline())
+            {
+                break;
+            }
+            problems.push(problem);
             let Some(span) = inner.span().filter(|_| !missing) else {
                 break;
             };
@@ -109,7 +117,7 @@ impl SourceFile {
     }
 
     fn toml_problem(&self, field: &str, e: &toml::de::Error) -> Problem {
-        Problem::new(self.origin(e.span()), field, translate(e.message(), field))
+        Problem::new(self.origin(e.span()), field, translate(e.message()))
     }
 }
 
@@ -168,7 +176,7 @@ pub fn io_message(e: &std::io::Error) -> String {
 }
 
 /// serde/toml 报错的中文说法。
-fn translate(msg: &str, field: &str) -> String {
+fn translate(msg: &str) -> String {
     let msg = msg.trim();
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
@@ -199,7 +207,6 @@ fn translate(msg: &str, field: &str) -> String {
     if msg.starts_with("invalid value") || msg.starts_with("unknown variant") {
         return format!("取值无效：{msg}");
     }
-    let _ = field;
     if msg.starts_with("invalid unquoted key") {
         return "键名含中文或其他符号时要加英文双引号，如 \"梁园区\" = 2".into();
     }
@@ -211,7 +218,14 @@ fn translate(msg: &str, field: &str) -> String {
 
 fn expected_cn(expected: &str) -> &'static str {
     let e = expected.to_ascii_lowercase();
-    if e.contains("f64") || e.contains("float") || e.contains("integer") || e.contains("number") {
+    // 先认“struct/map”，否则 serde 的 “struct Table” 会因含 “str” 被当成文本。
+    if e.contains("struct") || e.contains("map") || e.contains("table") {
+        "表（[...] 或 { ... }）"
+    } else if e.contains("f64")
+        || e.contains("float")
+        || e.contains("integer")
+        || e.contains("number")
+    {
         "数字"
     } else if e.contains("string") || e.contains("str") {
         "文本（用英文双引号括起）"
@@ -221,8 +235,6 @@ fn expected_cn(expected: &str) -> &'static str {
         "数组（方括号 [ ]）"
     } else if e.contains("datetime") || e.contains("date") {
         "日期（如 2024-12-31，不加引号）"
-    } else if e.contains("struct") || e.contains("map") || e.contains("table") {
-        "表（[...] 或 { ... }）"
     } else {
         "其他类型"
     }

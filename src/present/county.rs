@@ -60,6 +60,13 @@ pub fn prepare(data: &CountyData, city: &View) -> Result<Counties, Problems> {
                 format!("counties[{i}].name"),
                 format!("县区名称 “{name}” 为空或重复"),
             ));
+        } else if !crate::load::safe_file_stem(&name) {
+            // 县区名会用作输出目录名和 counties/<县区名>.toml 的文件名。
+            problems.push(Problem::new(
+                src.origin(Some(c.name.span())),
+                format!("counties[{i}].name"),
+                format!("县区名称 “{name}” 不能含 / \\ 等路径符号，也不能以 . 开头"),
+            ));
         }
         names.push(name);
     }
@@ -144,7 +151,11 @@ pub fn prepare(data: &CountyData, city: &View) -> Result<Counties, Problems> {
         for (key, num) in &file.value.overrides {
             match parse_field(key, city) {
                 Ok(field) if fields.contains(&field) => {
-                    values.insert((name.clone(), field), Ok(literal(&file.source, num)));
+                    // 更正中写了 inf、nan 时，这个县区失败，问题指向更正文件。
+                    values.insert(
+                        (name.clone(), field),
+                        literal(&file.source, num, format!("overrides.{key}")),
+                    );
                 }
                 Ok(_) => problems.push(Problem::new(
                     file.source.origin(Some(num.span())),
@@ -298,7 +309,13 @@ fn check_shares(
                     "分解数量不能为负数",
                 ));
             }
-            let f = literal(src, num);
+            let f = match literal(src, num, format!("shares[{i}].values.{county}")) {
+                Ok(f) => f,
+                Err(p) => {
+                    problems.push(p);
+                    continue;
+                }
+            };
             decimals = decimals.max(decimals_of(&f.text));
             sum += f.value;
             map.insert(county.clone(), f);
@@ -324,14 +341,22 @@ fn check_shares(
     out
 }
 
-fn literal(src: &SourceFile, n: &Num) -> Figure {
+/// 数字的原样写法；inf、nan 不算数字。
+fn literal(src: &SourceFile, n: &Num, field: String) -> Result<Figure, Problem> {
     let value = *n.get_ref();
-    Figure {
+    if !value.is_finite() {
+        return Err(Problem::new(
+            src.origin(Some(n.span())),
+            field,
+            "数字不能是 inf 或 nan",
+        ));
+    }
+    Ok(Figure {
         value,
         text: src
             .literal(n.span())
             .unwrap_or_else(|| format_number(value)),
-    }
+    })
 }
 
 /// 小数位数：“11.46” → 2。
@@ -423,9 +448,11 @@ impl Counties {
 
         let mut view = city.clone();
         view.meta.edition = Some(name.to_owned());
-        if self.notice.is_some() {
-            view.render.notice = self.notice.clone();
-        }
+        // 县区版的提示语（如“示例数据”）加在数据集本身的提示语（如“征求意见稿”）之后，两者都保留。
+        view.render.notice = match (view.render.notice.take(), &self.notice) {
+            (Some(a), Some(b)) => Some(format!("{a}　{b}")),
+            (a, b) => a.or_else(|| b.clone()),
+        };
         view.county = Some(CountyView {
             name: name.to_owned(),
             scope: self.scope.clone(),

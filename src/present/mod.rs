@@ -25,6 +25,8 @@ pub const DEFAULT_ACCENT: &str = "#b5121b";
 /// 一份简报最多的任务要点和量化目标：再多就不是“简报”了，排版时间和页数也会失控。
 pub const MAX_TASK_ITEMS: usize = 2000;
 pub const MAX_TARGETS: usize = 1000;
+/// 一级任务编号为（一）到（九十九）。
+pub const MAX_TASKS: usize = 99;
 
 /// 排版选项（来自命令行，优先于数据中的主题）。
 #[derive(Debug, Clone, Default)]
@@ -222,7 +224,17 @@ impl Cx {
         let mut targets = Vec::new();
         let mut seen = HashMap::new();
         let mut tasks = Vec::new();
-        for (ti, task) in file.tasks.iter().enumerate() {
+        if file.tasks.len() > MAX_TASKS {
+            self.problems.push(Problem::new(
+                src.origin(None),
+                "tasks",
+                format!(
+                    "一级任务过多（{} 条），编号（一）到（九十九）最多 {MAX_TASKS} 条",
+                    file.tasks.len()
+                ),
+            ));
+        }
+        for (ti, task) in file.tasks.iter().enumerate().take(MAX_TASKS) {
             let number = cn::section_number(ti + 1);
             let mut items = Vec::new();
             for (ii, item) in task.items.iter().enumerate() {
@@ -329,11 +341,14 @@ impl Cx {
             Problem::new(data.meta.source.origin(Some(logo.span())), "meta.logo", msg)
         };
         let path = std::path::Path::new(rel);
-        if path.is_absolute()
-            || path
-                .components()
-                .any(|c| !matches!(c, std::path::Component::Normal(_)))
-        {
+        let escapes = path.is_absolute()
+            || path.components().any(|c| {
+                matches!(
+                    c,
+                    std::path::Component::ParentDir | std::path::Component::Prefix(_)
+                )
+            });
+        if escapes {
             self.problems.push(problem(format!(
                 "图片路径 “{rel}” 越出数据目录：只能写数据目录之内的相对路径，不能用 .. 或绝对路径"
             )));
@@ -351,7 +366,18 @@ impl Cx {
             return None;
         }
         match crate::typeset::confine::resolve(&data.dir, rel) {
-            Some(_) => Some(format!("/data/{}", rel.replace('\\', "/"))),
+            Some(real) => {
+                // 交给模板的是数据目录内的规范路径（去掉 ./ 之类）。
+                let inside = data
+                    .dir
+                    .canonicalize()
+                    .ok()
+                    .and_then(|d| real.strip_prefix(d).ok().map(|p| p.to_owned()))?;
+                Some(format!(
+                    "/data/{}",
+                    inside.to_string_lossy().replace('\\', "/")
+                ))
+            }
             None => {
                 self.problems.push(problem(format!(
                     "图片 “{rel}” 不存在，或经符号链接指向数据目录之外"

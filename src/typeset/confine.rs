@@ -5,7 +5,10 @@ use std::path::{Component, Path, PathBuf};
 /// 把相对路径解析到根目录下的真实文件；越界或不存在时返回 None。
 pub fn resolve(root: &Path, rel: &str) -> Option<PathBuf> {
     let rel = Path::new(rel);
-    if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+    if rel
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
         return None;
     }
     let root = root.canonicalize().ok()?;
