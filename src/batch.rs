@@ -74,13 +74,7 @@ pub fn regions(
     let names: Vec<String> = match (&project.counties, selection) {
         (None, Selection::All) => Vec::new(),
         (None, Selection::Names(n)) if n.is_empty() => Vec::new(),
-        (None, Selection::Names(_)) => {
-            return Err(Problems(vec![Problem::new(
-                Origin::File(project.data.dir.join(crate::load::COUNTIES)),
-                "--counties",
-                "这个数据集没有 counties.toml，无法排县区版",
-            )]));
-        }
+        (None, Selection::Names(_)) => return Err(project.no_counties()),
         (Some(c), Selection::All) => c.names.clone(),
         (Some(c), Selection::Names(wanted)) => {
             let unknown: Vec<&String> = wanted.iter().filter(|w| !c.names.contains(w)).collect();

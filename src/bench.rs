@@ -1,8 +1,8 @@
 //! `jianbao bench`：量一量批量排版的速度和内存。
 //!
-//! 1. 示例数据的全部版本（全市版加 9 个县区，共 20 份 PDF），一个进程、并行；
+//! 1. 数据集的全部版本（示例数据为全市版加 9 个县区，共 20 份 PDF），一个进程、并行；
 //! 2. 生成的大批量（默认 500 个地区，1000 份 PDF），分段记录常驻内存，看它是否随数量增长；
-//! 3. 给出 `--typst` 时，对同样 20 份文档逐份运行官方 `typst compile`，作为对照。
+//! 3. 给出 `--typst` 时，对同样的文档逐份运行官方 `typst compile`，作为对照。
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -44,7 +44,15 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         &work.path().join("sample"),
         jobs,
     )?;
-    print_run("示例数据（全市版 + 9 个县区）", &outcomes, wall);
+    print_run(
+        &format!(
+            "数据集 {}（全市版 + {} 个县区）",
+            project.data.dir.display(),
+            regions.len() - 1
+        ),
+        &outcomes,
+        wall,
+    );
     let sample_wall = wall;
 
     // 2. 生成的大批量。
@@ -91,7 +99,10 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
     // 3. 官方 typst 命令行对照。
     if let Some(typst) = &args.typst {
         let secs = stock_typst(typst, &project, &regions, &work.path().join("stock"), &args)?;
-        println!("官方 typst compile，每份文档运行一次（顺序执行）：20 份共 {secs:.2} 秒");
+        println!(
+            "官方 typst compile，每份文档运行一次（顺序执行）：{} 份共 {secs:.2} 秒",
+            regions.len() * Kind::ALL.len()
+        );
         println!(
             "  jianbao batch 快 {:.1} 倍（{:.2} 秒 对 {secs:.2} 秒）",
             secs / sample_wall.as_secs_f64(),

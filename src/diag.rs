@@ -181,7 +181,7 @@ fn snippet(source: &str, span: Range<usize>) -> String {
 }
 
 /// 终端里汉字和全角符号占两列。
-fn display_width(c: char) -> usize {
+pub fn display_width(c: char) -> usize {
     match c as u32 {
         0x1100..=0x115F
         | 0x2E80..=0xA4CF

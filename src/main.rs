@@ -51,14 +51,6 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    // 第一次 Ctrl-C：不再开始新文档，正在写的写完；第二次：立即退出。两种情况都不会留下写了一半的 PDF，
-    // 因为每个 PDF 都是先写临时文件再改名。
-    let _ = ctrlc::set_handler(|| {
-        if batch::CANCELLED.swap(true, std::sync::atomic::Ordering::SeqCst) {
-            std::process::exit(EXIT_INTERRUPTED.into());
-        }
-        eprintln!("\n收到中断信号：正在排的文档写完后停止（再按一次立即退出）。");
-    });
     let result = match cli.command {
         Command::Build(args) => build(args),
         Command::ExportJson(args) => export_json(args),
@@ -134,6 +126,7 @@ fn export_json(args: cli::ExportArgs) -> Result<(), Failure> {
 }
 
 fn build(args: cli::BuildArgs) -> Result<(), Failure> {
+    stop_on_ctrl_c();
     let project = prepare(&args.common)?;
     let view = project
         .view_for(args.county.as_deref())
@@ -149,6 +142,10 @@ fn build(args: cli::BuildArgs) -> Result<(), Failure> {
             .render(&engine, &view, kind)
             .map_err(Failure::Render)?;
         done.push((kind, r, started.elapsed()));
+    }
+    if interrupted() {
+        eprintln!("已中断，没有写出任何文件。");
+        return Err(Failure::Exit(EXIT_INTERRUPTED));
     }
     for (kind, r, took) in done {
         let path = args.output.out.join(Project::file_name(&view, kind));
@@ -168,6 +165,7 @@ fn build(args: cli::BuildArgs) -> Result<(), Failure> {
 }
 
 fn run_batch(args: cli::BatchArgs) -> Result<(), Failure> {
+    stop_on_ctrl_c();
     let started = Instant::now();
     let project = prepare(&args.common)?;
     let regions = batch::regions(&project, &Selection::parse(&args.counties), args.shard)
@@ -189,7 +187,7 @@ fn run_batch(args: cli::BatchArgs) -> Result<(), Failure> {
     );
     bar.finish();
 
-    let interrupted = batch::CANCELLED.load(std::sync::atomic::Ordering::SeqCst);
+    let interrupted = interrupted();
     let manifest = batch::manifest(&project, &outcomes);
     let json = serde_json::to_vec_pretty(&manifest).expect("清单总能序列化");
     output::write_atomic(&args.output.out.join("manifest.json"), &json)?;
@@ -259,6 +257,21 @@ fn schema(args: cli::SchemaArgs) -> Result<(), Failure> {
             Err(Failure::Exit(2))
         }
     }
+}
+
+/// 第一次 Ctrl-C：不再开始新文档，正在排的写完；第二次：立即退出。两种情况都不会留下写了一半的 PDF，
+/// 因为每个 PDF 都是先写临时文件再改名（立即退出时可能留下隐藏的 .jianbao-*.tmp）。
+fn stop_on_ctrl_c() {
+    let _ = ctrlc::set_handler(|| {
+        if batch::CANCELLED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(EXIT_INTERRUPTED.into());
+        }
+        eprintln!("\n收到中断信号：正在排的文档写完后停止（再按一次立即退出）。");
+    });
+}
+
+fn interrupted() -> bool {
+    batch::CANCELLED.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 pub fn default_jobs() -> usize {

@@ -51,23 +51,31 @@ impl Project {
         match (county, &self.counties) {
             (None, _) => Ok(self.view.clone()),
             (Some(name), Some(c)) => c.view(&self.view, name),
-            (Some(_), None) => Err(Problems(vec![Problem::new(
-                Origin::File(self.data.dir.join(crate::load::COUNTIES)),
-                "",
-                "这个数据集没有 counties.toml，无法排县区版",
-            )])),
+            (Some(_), None) => Err(self.no_counties()),
         }
+    }
+
+    /// 要县区版、数据集却没有 counties.toml 时的说明。
+    pub fn no_counties(&self) -> Problems {
+        Problems(vec![Problem::new(
+            Origin::File(self.data.dir.join(crate::load::COUNTIES)),
+            "",
+            "这个数据集没有 counties.toml，无法排县区版",
+        )])
     }
 
     /// 输出文件名，如“商丘市-简报手册.pdf”“永城市-一页纸.pdf”。
     pub fn file_name(view: &View, kind: Kind) -> String {
-        let region = view.meta.edition.as_deref().unwrap_or(&view.meta.region);
-        format!("{region}-{}.pdf", kind.label())
+        format!("{}-{}.pdf", view.meta.edition_or_region(), kind.label())
     }
 
     pub fn render(&self, engine: &Engine, view: &View, kind: Kind) -> Result<Rendered, Problems> {
-        let region = view.meta.edition.as_deref().unwrap_or(&view.meta.region);
-        let ident = format!("jianbao/{}/{region}/{}", view.meta.region, kind.label());
+        let ident = format!(
+            "jianbao/{}/{}/{}",
+            view.meta.region,
+            view.meta.edition_or_region(),
+            kind.label()
+        );
         render::render(
             engine,
             view,

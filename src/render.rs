@@ -72,7 +72,7 @@ fn overflow(doc: &typst_layout::PagedDocument, view: &View) -> Problems {
         .tasks
         .tasks
         .iter()
-        .map(|t| t.short_title.chars().count())
+        .map(|t| t.brief.chars().count())
         .sum();
     let targets = match &view.county {
         Some(c) if !c.targets.is_empty() => {
@@ -91,9 +91,9 @@ fn overflow(doc: &typst_layout::PagedDocument, view: &View) -> Problems {
         Origin::None,
         Kind::Summary.label(),
         format!(
-            "内容超出一页（排出 {} 页），第2页从“{spill}”开始。一页纸不会缩小到 {SUMMARY_MIN_PT}pt 以下，请精简：\
+            "内容超出一页（排出 {} 页），第2页从“{spill}”开始。一页纸不会为了塞进一页而缩小字号，请精简：\
              重点指标（当前 {key} 项，indicators.toml 中 key = false 可移出一页纸）、\
-             任务标题（当前 {} 条共 {task_chars} 字，tasks.toml 的 title）、{targets}",
+             任务标题（当前 {} 条，第一个逗号前共 {task_chars} 字，tasks.toml 的 title）、{targets}",
             doc.pages().len(),
             view.tasks.tasks.len(),
         ),

@@ -116,9 +116,7 @@ pub fn table(outcomes: &[Outcome]) {
 }
 
 fn width(s: &str) -> usize {
-    s.chars()
-        .map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 })
-        .sum()
+    s.chars().map(jianbao::diag::display_width).sum()
 }
 
 fn pad(s: &str, w: usize) -> String {

@@ -39,7 +39,7 @@ pub struct Meta {
     /// 期号等附加说明（可选），如“第1期”。
     #[serde(default)]
     pub issue: Option<String>,
-    /// 每页都印的提示语（可选），如“征求意见稿”。
+    /// 每页顶端都印的提示语（可选），如“征求意见稿”。
     #[serde(default)]
     pub notice: Option<String>,
     /// 封面标志图片（可选），相对数据目录的路径，如 "logo.png"；不得用 .. 或绝对路径越出数据目录。

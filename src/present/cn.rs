@@ -97,6 +97,17 @@ pub fn growth_phrase(value: f64, literal: &str) -> String {
     }
 }
 
+/// 只写方向的说法，用在主数字已是增速的指标卡片上。
+pub fn growth_label(value: f64) -> &'static str {
+    if value > 0.0 {
+        "同比增长"
+    } else if value < 0.0 {
+        "同比下降"
+    } else {
+        "与上年持平"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -435,12 +435,14 @@ impl Counties {
                 } else {
                     0.0
                 };
+                let percent = format!("{}%", format_number(round1(percent)));
                 Some(CountyTargetView {
                     what: target.what.clone(),
                     unit: target.unit.clone(),
                     city: total,
                     share: share.clone(),
-                    percent_text: format!("占{}{}%", self.scope, format_number(round1(percent))),
+                    percent_text: format!("占{}{percent}", self.scope),
+                    percent,
                     deadline_text: target.deadline_text.clone(),
                 })
             })
@@ -533,6 +535,7 @@ impl Counties {
     }
 
     fn comparison(&self, city: &View, name: &str, field: Field) -> ComparisonView {
+        debug_assert!(field.part == Part::Growth);
         let ind = &city.indicators[field.indicator];
         let ranking = self.ranking(field, ind.higher_is_better);
         let many = ranking.len() > CHART_ALL_UP_TO;
@@ -547,23 +550,11 @@ impl Counties {
                 figure,
             })
             .collect();
+        // 对比图只画增速：各县区总量相差悬殊，放在一张条形图里看不出名堂。
         ComparisonView {
-            name: ind.name.clone()
-                + if field.part == Part::Growth {
-                    "增速"
-                } else {
-                    ""
-                },
-            unit: if field.part == Part::Growth {
-                "%".into()
-            } else {
-                ind.unit.clone().unwrap_or_default()
-            },
-            city: if field.part == Part::Growth {
-                ind.growth.clone()
-            } else {
-                ind.value.clone()
-            },
+            name: ind.name.clone() + "增速",
+            unit: "%".into(),
+            city: ind.growth.clone(),
             rows,
         }
     }

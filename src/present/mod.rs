@@ -203,6 +203,9 @@ impl Cx {
             let growth_text = growth.as_ref().map(|g| {
                 cn::growth_phrase(g.value, &g.text) + ind.qualifier.as_deref().unwrap_or("")
             });
+            let growth_label = growth
+                .as_ref()
+                .map(|g| cn::growth_label(g.value).to_owned());
             out.push(IndicatorView {
                 id: ind.id.get_ref().clone(),
                 name: ind.name.clone(),
@@ -210,7 +213,9 @@ impl Cx {
                 value,
                 unit: ind.unit.clone(),
                 growth,
+                growth_label,
                 growth_text,
+                qualifier: ind.qualifier.clone(),
                 key: ind.key,
                 higher_is_better: ind.higher_is_better,
             });
@@ -324,10 +329,18 @@ impl Cx {
                 ),
             ));
         }
+        // 目标都在同一年完成时，标题写出年份。
+        let years: Vec<&str> = targets.iter().map(|t| &t.deadline[..4]).collect();
+        let year = match years.first() {
+            Some(y) if years.iter().all(|x| x == y) => format!("{y}年"),
+            _ => String::new(),
+        };
         let view = TasksView {
             title: file.title.clone(),
             targets_title: file.targets_title.clone(),
             common_deadline: common(targets.iter().map(|t| t.deadline_text.as_str())),
+            goals_label: format!("{year}目标"),
+            shares_label: format!("{year}分解任务"),
             tasks,
         };
         (view, targets)

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::highlight::Segment;
 
-/// 数据格式版本：模板据此判断能否读懂这份 JSON。
+/// 数据格式版本：JSON 结构有不兼容的改动时加一，自己写的模板可据此判断能否读懂。
 pub const SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Serialize)]
@@ -28,7 +28,7 @@ pub struct View {
 pub struct Render {
     /// a4、a5 或 16k。
     pub paper: String,
-    /// 每页页脚的提示语，如“示例数据，非官方统计”。
+    /// 每页顶端印的提示语，如“征求意见稿”“示例数据，非官方统计”。
     pub notice: Option<String>,
     pub accent: String,
     pub fonts: FontsView,
@@ -66,6 +66,13 @@ pub struct MetaView {
     pub meeting_date: String,
 }
 
+impl MetaView {
+    /// 文件名和 PDF 标识用的地区名：县区版为县区名，全市版为地区名。
+    pub fn edition_or_region(&self) -> &str {
+        self.edition.as_deref().unwrap_or(&self.region)
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct OverviewView {
     pub headline: String,
@@ -90,6 +97,10 @@ pub struct IndicatorView {
     pub growth: Option<Figure>,
     /// “增长4%左右”“下降1.2%”
     pub growth_text: Option<String>,
+    /// 增速的限定语，如“左右”。
+    pub qualifier: Option<String>,
+    /// 只有增速时卡片上的说明：“同比增长”“同比下降”“与上年持平”。
+    pub growth_label: Option<String>,
     pub key: bool,
     pub higher_is_better: bool,
 }
@@ -113,6 +124,10 @@ pub struct TasksView {
     pub targets_title: String,
     /// 半数以上目标共同的完成时限（如“2024年底前”），一页纸据此省去重复的时限。
     pub common_deadline: Option<String>,
+    /// 目标框的标题：目标都在同一年完成时为“2024年目标”，否则为“目标”。
+    pub goals_label: String,
+    /// 县区分解任务的标题：“2024年分解任务”或“分解任务”。
+    pub shares_label: String,
     pub tasks: Vec<TaskView>,
 }
 
@@ -149,7 +164,7 @@ pub struct TargetView {
     /// （1）：在所属要点下的编号。
     pub number: String,
     pub id: String,
-    /// 所属一级任务的编号和简称，如“（六）”。
+    /// 所属一级任务的编号，如“（六）”。
     pub task_number: String,
     pub what: String,
     pub quantity: Option<Figure>,
@@ -240,5 +255,7 @@ pub struct CountyTargetView {
     pub share: Figure,
     /// “占全市11.3%”
     pub percent_text: String,
+    /// “11.3%”（表格的“占比”一列）
+    pub percent: String,
     pub deadline_text: String,
 }

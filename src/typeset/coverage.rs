@@ -1,7 +1,7 @@
 //! 排版前的缺字检查：数据中要排印的每个字，都必须有字体包含它，否则印出来是方框。
 //! 排版后还有一道检查（`inspect::missing_glyphs`），连模板里的字也一并覆盖。
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use typst::text::FontBook;
 
@@ -15,7 +15,7 @@ pub const MAX_CHARS: usize = 20_000;
 pub fn check(book: &FontBook, files: &[&SourceFile]) -> Problems {
     let mut problems = Problems::default();
     let mut covered: HashMap<char, bool> = HashMap::new();
-    let mut reported: HashMap<char, usize> = HashMap::new();
+    let mut reported: HashSet<char> = HashSet::new();
     for file in files {
         for (path, span, text) in file.strings() {
             let n = text.chars().count();
@@ -42,8 +42,7 @@ pub fn check(book: &FontBook, files: &[&SourceFile]) -> Problems {
                 if ok {
                     continue;
                 }
-                *reported.entry(c).or_default() += 1;
-                if reported[&c] == 1 {
+                if reported.insert(c) {
                     let place = if verbatim {
                         inner.start + at..inner.start + at + c.len_utf8()
                     } else {

@@ -1,4 +1,4 @@
-//! 检查排好的文档：逐页取出文字（测试和缺字检查都用它），找出缺字（字形编号 0）。
+//! 检查排好的文档：逐页取出文字（一页纸溢出时说明从哪里溢出，测试也用它）、缺字（字形编号 0）、伸出页面的文字、最小字号。
 
 use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
 use typst_layout::PagedDocument;

@@ -104,6 +104,8 @@ pub fn jianbao(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_jianbao"))
         .args(args)
         .current_dir(root())
+        // 用仓库里的 fonts/，不受开发者环境变量影响。
+        .env_remove("JIANBAO_FONTS")
         .output()
         .expect("能运行 jianbao")
 }
