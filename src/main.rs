@@ -20,6 +20,7 @@ use jianbao::{output, present};
 
 /// 退出码：0 成功，1 数据有问题，2 用法错误（clap），3 排版或写出失败。
 const EXIT_DATA: u8 = 1;
+const EXIT_USAGE: u8 = 2;
 const EXIT_RENDER: u8 = 3;
 /// 被 Ctrl-C 中断（130 = 128 + SIGINT，与 shell 的习惯一致）。
 const EXIT_INTERRUPTED: u8 = 130;
@@ -28,6 +29,8 @@ pub enum Failure {
     Data(Problems),
     Render(Problems),
     Other(anyhow::Error),
+    /// 运行环境或命令行的问题（如字体目录不存在），退出码 2。
+    Setup(Problems),
     /// 问题已经逐条报告过，只需以这个退出码结束。
     Exit(u8),
 }
@@ -73,6 +76,10 @@ fn main() -> ExitCode {
             eprintln!("错误：{e:#}");
             ExitCode::from(EXIT_RENDER)
         }
+        Err(Failure::Setup(p)) => {
+            eprintln!("设置有问题：\n{p}");
+            ExitCode::from(EXIT_USAGE)
+        }
         Err(Failure::Exit(code)) => ExitCode::from(code),
     }
 }
@@ -87,7 +94,8 @@ pub fn prepare(common: &CommonArgs) -> Result<Project, Failure> {
 }
 
 pub fn engine(common: &CommonArgs, project: &Project) -> Result<Engine, Failure> {
-    project::engine(&common.font_path, common.templates.as_deref(), project).map_err(Failure::Data)
+    let fonts = jianbao::typeset::fonts::load(&common.font_path).map_err(Failure::Setup)?;
+    project::engine(fonts, common.templates.as_deref(), project).map_err(Failure::Data)
 }
 
 fn check(common: CommonArgs) -> Result<(), Failure> {

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use typst_kit::fonts::FontStore;
+
 use chrono::NaiveDate;
 
 use crate::diag::{Origin, Problem, Problems};
@@ -87,13 +89,13 @@ impl Project {
     }
 }
 
-/// 建排版引擎：扫描字体（随附的加上附加目录），确认主题点名的字体都在、数据中的字都有字体包含，定位模板。
+/// 建排版引擎：确认主题点名的字体都在、数据中的字都有字体包含，定位模板。
+/// 字体由调用者用 `typeset::fonts::load` 扫描好传进来（找不到字体目录是设置问题，不是数据问题）。
 pub fn engine(
-    font_paths: &[PathBuf],
+    fonts: FontStore,
     templates: Option<&Path>,
     project: &Project,
 ) -> Result<Engine, Problems> {
-    let fonts = typeset::fonts::load(font_paths)?;
     let f = &project.view.render.fonts;
     let roles: [(&str, &[String]); 4] = [
         ("song", &f.song),

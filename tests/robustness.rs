@@ -238,3 +238,14 @@ fn long_unbreakable_strings_fail_instead_of_running_off_the_page() {
     assert!(stderr(&o).contains("文字伸出页面之外"), "{}", stderr(&o));
     assert_no_pdf(out.path());
 }
+
+#[test]
+fn missing_font_folder_is_a_setup_problem() {
+    let o = jianbao(&["check", "--font-path", "/nonexistent-fonts"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("/nonexistent-fonts --font-path 指定的字体目录不存在"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -22,7 +22,9 @@ pub fn load(dir: &Path) -> Project {
 }
 
 pub fn engine(project: &Project) -> Engine {
-    project::engine(&[], Some(&root().join("templates")), project).unwrap_or_else(|p| panic!("{p}"))
+    let fonts = jianbao::typeset::fonts::load(&[]).unwrap_or_else(|p| panic!("{p}"));
+    project::engine(fonts, Some(&root().join("templates")), project)
+        .unwrap_or_else(|p| panic!("{p}"))
 }
 
 /// 排版后各页的文字。
