@@ -295,13 +295,11 @@ fn bad_csv_cell_is_reported_by_row_and_column() {
 
 #[test]
 fn shares_that_do_not_add_up_name_the_target() {
-    let data = fixture();
-    replace(
-        &data.path().join("counties.toml"),
+    let err = check_edited(
+        "counties.toml",
         "\"梁园区\" = 7, \"睢阳区\" = 6",
         "\"梁园区\" = 7, \"睢阳区\" = 7",
     );
-    let err = check_fails(data.path());
     assert!(
         err.contains("目标 “新建改扩建学校” 分解到各县区合计 54所，与全市目标 53所 不符"),
         "{}",

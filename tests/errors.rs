@@ -208,17 +208,15 @@ fn toml_syntax_error_points_at_the_line() {
 
 #[test]
 fn chinese_keys_without_quotes_get_a_hint() {
-    let data = fixture();
-    replace(
-        &data.path().join("counties.toml"),
+    let err = check_edited(
+        "counties.toml",
         "\"梁园区\" = 2, \"睢阳区\" = 1",
         "梁园区 = 2, \"睢阳区\" = 1",
     );
-    let o = jianbao(&["check", data.path().to_str().unwrap()]);
     assert!(
-        stderr(&o).contains("键名含中文或其他符号时要加英文双引号"),
+        err.contains("键名含中文或其他符号时要加英文双引号"),
         "{}",
-        stderr(&o)
+        err
     );
 }
 
@@ -237,13 +235,7 @@ fn unknown_font_in_theme_is_reported() {
 
 #[test]
 fn missing_required_field_is_named() {
-    let data = fixture();
-    replace(
-        &data.path().join("indicators.toml"),
-        "period = \"1至11月\"\n",
-        "",
-    );
-    let err = check_fails(data.path());
+    let err = check_edited("indicators.toml", "period = \"1至11月\"\n", "");
     assert!(
         err.contains("indicators[1]：缺少必填字段 “period”"),
         "{err}"
@@ -252,13 +244,11 @@ fn missing_required_field_is_named() {
 
 #[test]
 fn share_for_an_unknown_county_is_named() {
-    let data = fixture();
-    replace(
-        &data.path().join("counties.toml"),
+    let err = check_edited(
+        "counties.toml",
         "\"梁园区\" = 2, \"睢阳区\" = 1",
         "\"梁园区\" = 2, \"睢阳县\" = 1",
     );
-    let err = check_fails(data.path());
     assert!(
         err.contains("shares[0].values.睢阳县：“睢阳县” 不在县区名单中"),
         "{err}"
@@ -290,13 +280,7 @@ fn corrupt_workbook_and_non_utf8_csv_are_explained() {
 
 #[test]
 fn wrong_sheet_name_lists_the_sheets() {
-    let data = fixture();
-    replace(
-        &data.path().join("counties.toml"),
-        "sheet = \"指标\"",
-        "sheet = \"Sheet1\"",
-    );
-    let err = check_fails(data.path());
+    let err = check_edited("counties.toml", "sheet = \"指标\"", "sheet = \"Sheet1\"");
     assert!(
         err.contains("没有名为「Sheet1」的工作表，本文件有：指标"),
         "{err}"

@@ -175,13 +175,11 @@ fn image_paths_in_data_cannot_escape_the_data_folder() {
 
 #[test]
 fn table_file_outside_the_data_folder_is_refused() {
-    let data = fixture();
-    replace(
-        &data.path().join("counties.toml"),
+    let err = check_edited(
+        "counties.toml",
         "file = \"counties.xlsx\"",
         "file = \"../../etc/passwd\"",
     );
-    let err = check_fails(data.path());
     assert!(
         err.contains("table.file：表格文件 “../../etc/passwd” 不存在，或不在数据目录之内"),
         "{}",

@@ -101,6 +101,13 @@ pub fn build_into(data: &Path, out: &Path) -> Output {
     ])
 }
 
+/// 在示例数据副本的一个文件里把 `from` 换成 `to`，运行 `jianbao check`，返回报错文字（须是数据问题）。
+pub fn check_edited(file: &str, from: &str, to: &str) -> String {
+    let data = fixture();
+    replace(&data.path().join(file), from, to);
+    check_fails(data.path())
+}
+
 /// 在仓库根目录运行 jianbao 命令行。
 pub fn jianbao(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_jianbao"))
