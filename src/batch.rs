@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::diag::{Origin, Problem, Problems};
-use crate::output;
+use crate::base::diag::{Origin, Problem, Problems};
+use crate::base::output;
 use crate::project::Project;
 use crate::typeset::Kind;
 use crate::typeset::world::Engine;

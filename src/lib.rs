@@ -1,14 +1,15 @@
 //! jianbao（简报）：把指标数据和任务清单排成可付印的中文简报手册和一页纸。
 //!
-//! 数据流向是单向的：
-//! 数据文件（`load`）→ 类型化模型（`model`）→ 规范化视图与 JSON（`present`）
-//! → typst 模板（`typeset`）→ 版面检查与 PDF（`render`）→ 原子写出（`output`）。
+//! 数据流向是单向的，模块按层排列，每层只用它下面的层：
+//! `base`（问题报告、数字写法、路径限定、原子写出）
+//! → `model`（数据文件的类型）→ `load`（读文件，定位每个问题）
+//! → `present`（规范化视图，即模板拿到的 JSON）→ `typeset`（typst：World、字体、模板、版面检查）
+//! → `render`（一份文档：排版 → 检查 → PDF）→ `project`（一次运行的准备）→ `batch`（批量与清单）。
 
+pub mod base;
 pub mod batch;
-pub mod diag;
 pub mod load;
 pub mod model;
-pub mod output;
 pub mod present;
 pub mod project;
 pub mod render;

@@ -6,11 +6,14 @@ use typst_kit::fonts::FontStore;
 
 use chrono::NaiveDate;
 
-use crate::diag::{Origin, Problem, Problems};
-use crate::load::DataSet;
+use crate::base::diag::{Origin, Problem, Problems};
+use std::collections::HashSet;
+
+use crate::load::{DataSet, SourceFile};
 use crate::present::county::{self, Counties};
 use crate::present::{self, view::View};
 use crate::render::{self, Rendered};
+use crate::typeset::coverage::{Coverage, MAX_CHARS};
 use crate::typeset::templates::Templates;
 use crate::typeset::world::Engine;
 use crate::typeset::{self, Kind};
@@ -104,7 +107,7 @@ pub fn engine(
         ("title", &f.title),
     ];
     typeset::fonts::check_families(&fonts, &roles)?;
-    let missing = typeset::coverage::check(fonts.book(), &project.data.sources());
+    let missing = coverage(fonts.book(), &project.data.sources());
     if !missing.is_empty() {
         return Err(missing);
     }
@@ -119,4 +122,47 @@ pub fn sample_dir() -> PathBuf {
     } else {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/shangqiu-2023")
     }
+}
+
+/// 数据中要排印的每个字都要有字体：缺的字指到数据文件的行列，每个字只报第一次出现。
+/// 过长的字段也在这里拦下，免得排上几分钟再失败。
+fn coverage(book: &typst::text::FontBook, files: &[&SourceFile]) -> Problems {
+    let mut problems = Problems::default();
+    let mut check = Coverage::new(book);
+    let mut reported = HashSet::new();
+    for file in files {
+        for (path, span, text) in file.strings() {
+            let n = text.chars().count();
+            if n > MAX_CHARS {
+                problems.push(Problem::new(
+                    file.origin(Some(span.start..span.start + 1)),
+                    path.clone(),
+                    format!("文字过长（{n} 字），单个字段不能超过 {MAX_CHARS} 字"),
+                ));
+                continue;
+            }
+            // 没有转义的字符串，原文就在引号之间：可以精确指到缺的那个字。
+            let inner = span.start + 1..span.end.saturating_sub(1);
+            let verbatim = file.text.get(inner.clone()) == Some(text.as_str());
+            for (at, c) in check.missing(&text) {
+                if !reported.insert(c) {
+                    continue;
+                }
+                let place = if verbatim {
+                    inner.start + at..inner.start + at + c.len_utf8()
+                } else {
+                    span.clone()
+                };
+                problems.push(Problem::new(
+                    file.origin(Some(place)),
+                    path.clone(),
+                    format!(
+                        "字体中没有“{c}”（U+{:04X}），印出来会是方框。请换成字体已有的字，或用 --font-path 加入含此字的字体",
+                        c as u32
+                    ),
+                ));
+            }
+        }
+    }
+    problems
 }

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 
-use crate::diag::{Origin, Problem, Problems};
-use crate::present::view::View;
+use crate::base::diag::{Origin, Problem, Problems};
+use crate::present::view::{SummaryBlockView, View};
 use crate::typeset::world::Engine;
 use crate::typeset::{self, Kind, inspect};
 
@@ -60,42 +60,71 @@ pub fn render(
     })
 }
 
-/// 一页纸排不下时，说清楚从哪里开始溢出、哪些内容可以精简。
+/// 一页纸排不下时，说清楚从哪里开始溢出、每一块有多少内容，标题也算在内。
 fn overflow(doc: &typst_layout::PagedDocument, view: &View) -> Problems {
     let texts = inspect::page_texts(doc);
     let spill: String = texts
         .get(1)
         .map(|t| t.chars().take(24).collect())
         .unwrap_or_default();
-    let key = view.indicators.iter().filter(|i| i.key).count();
-    let task_chars: usize = view
-        .tasks
-        .tasks
-        .iter()
-        .map(|t| t.brief.chars().count())
-        .sum();
-    let targets = match &view.county {
-        Some(c) if !c.targets.is_empty() => {
-            format!(
-                "{}分解任务（当前 {} 项，counties.toml 的 shares）",
-                c.name,
-                c.targets.len()
-            )
+    let chars = |s: &str| s.chars().count();
+    let segs =
+        |p: &[crate::present::highlight::Segment]| p.iter().map(|s| chars(&s.text)).sum::<usize>();
+    let mut parts = vec![format!(
+        "标题（{} 字{}）",
+        chars(&view.summary.title),
+        if chars(&view.summary.title) > 24 {
+            "，较长，可在 meta.toml 的 [summary] 中写一个短些的 title"
+        } else {
+            ""
         }
-        _ => format!(
-            "重点目标（当前 {} 项，tasks.toml 的 targets）",
-            view.targets.len()
-        ),
-    };
+    )];
+    for b in &view.summary.blocks {
+        parts.push(match b {
+            SummaryBlockView::Indicators { title, cards, .. } => {
+                format!("「{title}」{} 项指标", cards.len())
+            }
+            SummaryBlockView::Prose { title, paragraphs } => format!(
+                "「{}」{} 字",
+                title.as_deref().unwrap_or("叙述"),
+                paragraphs.iter().map(|p| segs(p)).sum::<usize>()
+            ),
+            SummaryBlockView::Points { title, items }
+            | SummaryBlockView::Tasks { title, items } => format!(
+                "「{}」{} 条（共 {} 字）",
+                title.as_deref().unwrap_or("要点"),
+                items.len(),
+                items.iter().map(|i| chars(&i.text)).sum::<usize>()
+            ),
+            SummaryBlockView::Facts { title, facts } => format!(
+                "「{}」{} 条（共 {} 字）",
+                title.as_deref().unwrap_or("事实"),
+                facts.len(),
+                facts.iter().map(|f| segs(f)).sum::<usize>()
+            ),
+            SummaryBlockView::Targets { title, cells, .. } => {
+                format!("「{title}」{} 项目标", cells.len())
+            }
+            SummaryBlockView::Trend(t) => format!(
+                "「{}」{} 期",
+                t.heading.as_ref().map_or("趋势", |h| h.title.as_str()),
+                t.points.len()
+            ),
+            SummaryBlockView::Table(t) => format!(
+                "「{}」{} 行",
+                t.heading.as_ref().map_or("表格", |h| h.title.as_str()),
+                t.rows.len()
+            ),
+        });
+    }
     Problems(vec![Problem::new(
         Origin::None,
         Kind::Summary.label(),
         format!(
-            "内容超出一页（排出 {} 页），第2页从“{spill}”开始。一页纸不会为了塞进一页而缩小字号，请精简：\
-             重点指标（当前 {key} 项，indicators.toml 中 key = false 可移出一页纸）、\
-             任务标题（当前 {} 条，第一个逗号前共 {task_chars} 字，tasks.toml 的 title）、{targets}",
+            "内容超出一页（排出 {} 页），第2页从“{spill}”开始。一页纸不会为了塞进一页而缩小字号，请精简：{}。\
+             一页纸排哪些块由 meta.toml 的 [summary] 决定，可删去某块或改为点名较少的指标",
             doc.pages().len(),
-            view.tasks.tasks.len(),
+            parts.join("、"),
         ),
     )])
 }

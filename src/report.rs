@@ -116,7 +116,7 @@ pub fn table(outcomes: &[Outcome]) {
 }
 
 fn width(s: &str) -> usize {
-    s.chars().map(jianbao::diag::display_width).sum()
+    s.chars().map(jianbao::base::diag::display_width).sum()
 }
 
 fn pad(s: &str, w: usize) -> String {

@@ -3,11 +3,10 @@
 use schemars::schema_for;
 use serde_json::Value;
 
-use crate::model::achievements::AchievementsFile;
 use crate::model::counties::{CountiesFile, CountyFile};
 use crate::model::indicators::IndicatorsFile;
 use crate::model::meta::MetaFile;
-use crate::model::sections::SectionsFile;
+use crate::model::outline::OutlineFile;
 use crate::model::tasks::TasksFile;
 
 /// (名称, Schema)。名称也是 `schema/<名称>.schema.json` 的文件名；county 对应 `counties/<县区>.toml`。
@@ -16,9 +15,8 @@ pub fn all() -> Vec<(&'static str, Value)> {
     vec![
         ("meta", json(schema_for!(MetaFile))),
         ("indicators", json(schema_for!(IndicatorsFile))),
-        ("sections", json(schema_for!(SectionsFile))),
+        ("outline", json(schema_for!(OutlineFile))),
         ("tasks", json(schema_for!(TasksFile))),
-        ("achievements", json(schema_for!(AchievementsFile))),
         ("counties", json(schema_for!(CountiesFile))),
         ("county", json(schema_for!(CountyFile))),
     ]

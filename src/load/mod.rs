@@ -1,27 +1,26 @@
-//! 数据集：一个目录下的若干 TOML 文件（以及县区表格），读入为类型化模型。
+//! 数据集：一个目录下的若干 TOML 文件（以及表格），读入为类型化模型。
+//! 必有 meta.toml 和 outline.toml；其余文件按大纲的引用读入。
 
 pub mod table;
 pub mod toml_file;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Problem, Problems};
-use std::collections::BTreeMap;
-
-use crate::model::achievements::AchievementsFile;
+use crate::base::diag::{Problem, Problems};
 use crate::model::counties::{CountiesFile, CountyFile};
 use crate::model::indicators::IndicatorsFile;
 use crate::model::meta::MetaFile;
-use crate::model::sections::SectionsFile;
+use crate::model::outline::{BlockType, OutlineFile};
 use crate::model::tasks::TasksFile;
 pub use toml_file::SourceFile;
 
 /// 数据集目录中各文件的名字。
 pub const META: &str = "meta.toml";
+pub const OUTLINE: &str = "outline.toml";
 pub const INDICATORS: &str = "indicators.toml";
-pub const SECTIONS: &str = "sections.toml";
+/// tasks 块不写 file 时读这个文件。
 pub const TASKS: &str = "tasks.toml";
-pub const ACHIEVEMENTS: &str = "achievements.toml";
 /// 县区版设置（可选）和各县区的说明文件目录（可选）。
 pub const COUNTIES: &str = "counties.toml";
 pub const COUNTY_DIR: &str = "counties";
@@ -37,10 +36,13 @@ pub struct Parsed<T> {
 pub struct DataSet {
     pub dir: PathBuf,
     pub meta: Parsed<MetaFile>,
-    pub indicators: Parsed<IndicatorsFile>,
-    pub sections: Parsed<SectionsFile>,
-    pub tasks: Parsed<TasksFile>,
-    pub achievements: Parsed<AchievementsFile>,
+    pub outline: Parsed<OutlineFile>,
+    /// indicators.toml（有这个文件时）。
+    pub indicators: Option<Parsed<IndicatorsFile>>,
+    /// 任务文件：相对路径 → 内容（tasks 块引用的每个文件）。
+    pub tasks: BTreeMap<String, Parsed<TasksFile>>,
+    /// 表格文件：(相对路径, 工作表) → 内容（table 块引用的每个文件）。
+    pub tables: BTreeMap<(String, Option<String>), table::Grid>,
     pub counties: Option<CountyData>,
 }
 
@@ -56,13 +58,9 @@ pub struct CountyData {
 impl DataSet {
     /// 数据集中所有 TOML 文件的原文。
     pub fn sources(&self) -> Vec<&SourceFile> {
-        let mut out = vec![
-            &self.meta.source,
-            &self.indicators.source,
-            &self.sections.source,
-            &self.tasks.source,
-            &self.achievements.source,
-        ];
+        let mut out = vec![&self.meta.source, &self.outline.source];
+        out.extend(self.indicators.iter().map(|i| &i.source));
+        out.extend(self.tasks.values().map(|t| &t.source));
         if let Some(c) = &self.counties {
             out.push(&c.settings.source);
             out.extend(c.files.values().map(|f| &f.source));
@@ -75,10 +73,10 @@ impl DataSet {
 #[derive(Debug, Default)]
 pub struct Parts {
     pub meta: Option<Parsed<MetaFile>>,
+    pub outline: Option<Parsed<OutlineFile>>,
     pub indicators: Option<Parsed<IndicatorsFile>>,
-    pub sections: Option<Parsed<SectionsFile>>,
-    pub tasks: Option<Parsed<TasksFile>>,
-    pub achievements: Option<Parsed<AchievementsFile>>,
+    pub tasks: BTreeMap<String, Parsed<TasksFile>>,
+    pub tables: BTreeMap<(String, Option<String>), table::Grid>,
     pub counties: Option<CountyData>,
     pub problems: Problems,
 }
@@ -94,12 +92,69 @@ impl DataSet {
                 ..Parts::default()
             };
         }
+        let meta = parse_file(dir, META, &mut problems);
+        let outline: Option<Parsed<OutlineFile>> = parse_file(dir, OUTLINE, &mut problems);
+        let indicators = dir
+            .join(INDICATORS)
+            .exists()
+            .then(|| parse_file(dir, INDICATORS, &mut problems))
+            .flatten();
+        let mut tasks = BTreeMap::new();
+        let mut tables = BTreeMap::new();
+        if let Some(o) = &outline {
+            for (ci, chapter) in o.value.chapters.iter().enumerate() {
+                for (bi, block) in chapter.blocks.iter().enumerate() {
+                    let field = format!("chapters[{ci}].blocks[{bi}].file");
+                    match *block.kind.get_ref() {
+                        BlockType::Tasks => {
+                            let rel = block
+                                .file
+                                .as_ref()
+                                .map_or(TASKS.to_owned(), |f| f.get_ref().clone());
+                            if tasks.contains_key(&rel) {
+                                continue;
+                            }
+                            if crate::base::sandbox::resolve(dir, &rel).is_none() {
+                                problems.push(Problem::new(
+                                    o.source.origin(block.file.as_ref().map(|f| f.span())),
+                                    field,
+                                    format!("任务文件 “{rel}” 不存在，或不在数据目录之内"),
+                                ));
+                                continue;
+                            }
+                            if let Some(p) = parse_file(dir, &rel, &mut problems) {
+                                tasks.insert(rel, p);
+                            }
+                        }
+                        BlockType::Table => {
+                            let Some(file) = &block.file else { continue };
+                            let key = (file.get_ref().clone(), block.sheet.clone());
+                            if tables.contains_key(&key) {
+                                continue;
+                            }
+                            match read_table(dir, &key.0, key.1.as_deref()) {
+                                Ok(grid) => {
+                                    tables.insert(key, grid);
+                                }
+                                Err(Some(p)) => problems.push(p),
+                                Err(None) => problems.push(Problem::new(
+                                    o.source.origin(Some(file.span())),
+                                    field,
+                                    format!("表格文件 “{}” 不存在，或不在数据目录之内", key.0),
+                                )),
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
         Parts {
-            meta: parse_file(dir, META, &mut problems),
-            indicators: parse_file(dir, INDICATORS, &mut problems),
-            sections: parse_file(dir, SECTIONS, &mut problems),
-            tasks: parse_file(dir, TASKS, &mut problems),
-            achievements: parse_file(dir, ACHIEVEMENTS, &mut problems),
+            meta,
+            outline,
+            indicators,
+            tasks,
+            tables,
             counties: load_counties(dir, &mut problems),
             problems,
         }
@@ -107,24 +162,24 @@ impl DataSet {
 }
 
 impl Parts {
-    /// 所有文件都读进来了才算完整的数据集。
+    /// 必需的文件都读进来了、没有问题，才算完整的数据集。
     pub fn complete(self, dir: &Path) -> Result<DataSet, Box<Self>> {
         match self {
             Parts {
                 meta: Some(meta),
-                indicators: Some(indicators),
-                sections: Some(sections),
-                tasks: Some(tasks),
-                achievements: Some(achievements),
+                outline: Some(outline),
+                indicators,
+                tasks,
+                tables,
                 counties,
                 problems,
             } if problems.is_empty() => Ok(DataSet {
                 dir: dir.to_owned(),
                 meta,
+                outline,
                 indicators,
-                sections,
                 tasks,
-                achievements,
+                tables,
                 counties,
             }),
             other => Err(Box::new(other)),
@@ -132,13 +187,23 @@ impl Parts {
     }
 }
 
-/// 能否用作文件名（县区名会成为输出目录名和 counties/<县区名>.toml）：不含路径符号，不以 . 开头。
+/// 能否用作文件名（地区名、县区名会成为输出文件名和目录名）：不含路径符号，不以 . 开头，不太长。
 pub fn safe_file_stem(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('.')
+        && name.len() <= MAX_NAME_BYTES
         && !name.chars().any(|c| {
             matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control()
         })
+}
+
+/// 名称用作文件名时的上限（字节）：常见文件系统一个文件名最多 255 字节，还要留出“-简报手册.pdf”等后缀。
+pub const MAX_NAME_BYTES: usize = 200;
+
+/// 读数据目录中的表格；越界或不存在时为 `Err(None)`，读不了时为具体问题。
+fn read_table(dir: &Path, rel: &str, sheet: Option<&str>) -> Result<table::Grid, Option<Problem>> {
+    let path = crate::base::sandbox::resolve(dir, rel).ok_or(None)?;
+    table::read(&path, &dir.join(rel), sheet).map_err(Some)
 }
 
 /// 有 counties.toml 时读入县区数据；表格文件路径相对数据目录，且不得越出数据目录。
@@ -149,31 +214,30 @@ fn load_counties(dir: &Path, problems: &mut Problems) -> Option<CountyData> {
     let settings: Parsed<CountiesFile> = parse_file(dir, COUNTIES, problems)?;
     let table = &settings.value.table;
     let rel = table.file.get_ref();
-    let Some(path) = crate::typeset::confine::resolve(dir, rel) else {
-        problems.push(Problem::new(
-            settings.source.origin(Some(table.file.span())),
-            "table.file",
-            format!("表格文件 “{rel}” 不存在，或不在数据目录之内"),
-        ));
-        return None;
-    };
-    let grid = match table::read(&path, &dir.join(rel), table.sheet.as_deref()) {
+    let grid = match read_table(dir, rel, table.sheet.as_deref()) {
         Ok(g) => g,
         Err(p) => {
-            problems.push(p);
+            problems.push(p.unwrap_or_else(|| {
+                Problem::new(
+                    settings.source.origin(Some(table.file.span())),
+                    "table.file",
+                    format!("表格文件 “{rel}” 不存在，或不在数据目录之内"),
+                )
+            }));
             return None;
         }
     };
     let mut files = BTreeMap::new();
     for county in &settings.value.counties {
-        let name = county.name.get_ref();
+        // 名单里的名字去掉首尾空格后才是县区名（与 present::county 一致），说明文件按它找。
+        let name = county.name.get_ref().trim();
         let rel = format!("{COUNTY_DIR}/{name}.toml");
         // 不安全的县区名由 present::county 报告；这里只是不去读越界的文件。
         if safe_file_stem(name)
-            && crate::typeset::confine::resolve(dir, &rel).is_some()
+            && crate::base::sandbox::resolve(dir, &rel).is_some()
             && let Some(parsed) = parse_file(dir, &rel, problems)
         {
-            files.insert(name.clone(), parsed);
+            files.insert(name.to_owned(), parsed);
         }
     }
     Some(CountyData {

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use calamine::{Data, Reader, open_workbook_auto};
 
-use crate::diag::{Origin, Problem};
+use crate::base::diag::{Origin, Problem};
 
 /// 一个单元格的内容。
 #[derive(Debug, Clone, PartialEq)]
@@ -62,10 +62,7 @@ fn read_workbook(path: &Path, shown: &Path, sheet: Option<&str>) -> Result<Grid,
     let Some(sheet) = sheet else {
         return Err(Problem::in_file(
             shown,
-            format!(
-                "请在 counties.toml 的 [table] 中用 sheet 指明工作表，本文件有：{}",
-                names.join("、")
-            ),
+            format!("请用 sheet 指明工作表，本文件有：{}", names.join("、")),
         ));
     };
     if !names.iter().any(|n| n == sheet) {
@@ -199,7 +196,7 @@ fn thousands(s: &str) -> bool {
 pub fn text(cell: &Cell) -> Option<String> {
     match cell {
         Cell::Empty => None,
-        Cell::Number(v) => Some(crate::present::format_number(*v)),
+        Cell::Number(v) => Some(crate::base::number::format_number(*v)),
         Cell::Text(s) => Some(s.clone()),
     }
 }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use crate::diag::{Origin, Problem};
+use crate::base::diag::{Origin, Problem};
 
 /// 一个已读入内存的文本文件：路径和原文，原文用于取回数字原样写法和报错定位。
 #[derive(Debug, Clone)]

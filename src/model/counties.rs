@@ -11,6 +11,9 @@ use super::Num;
 pub struct CountiesFile {
     /// 排名和比较的范围，如“全市”（读作“居全市第3位”“高于全市”）。
     pub scope: String,
+    /// 县区一级的统称（可选），默认“县（市、区）”，如“在9个县（市、区）中的排名”；也可写“县区”“乡镇”。
+    #[serde(default)]
+    pub division: Option<String>,
     /// 县区版每页都印的提示语（可选），如“示例数据，非官方统计”。
     #[serde(default)]
     pub notice: Option<String>,

@@ -5,59 +5,123 @@ use toml::Spanned;
 
 use super::Date;
 
-/// `meta.toml`：文档元信息、开篇综述与版式主题。
+/// `meta.toml`：文档元信息、一页纸的内容与版式主题。
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MetaFile {
     pub meta: Meta,
-    pub overview: Overview,
+    /// 一页纸排哪些内容（可选）；不写时排重点指标、任务清单和量化目标中数据里有的部分。
+    #[serde(default)]
+    pub summary: Option<Summary>,
     #[serde(default)]
     pub theme: Theme,
+}
+
+/// 文档种类：只决定默认的措辞（如封面的文种、指标是实绩还是预期目标），不决定内容。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+pub enum DocKind {
+    #[default]
+    #[serde(rename = "学习资料")]
+    StudyMaterial,
+    #[serde(rename = "简报")]
+    Briefing,
+    #[serde(rename = "政府工作报告要点")]
+    WorkReport,
+    #[serde(rename = "统计分析")]
+    Statistics,
+}
+
+impl DocKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            DocKind::StudyMaterial => "学习资料",
+            DocKind::Briefing => "简报",
+            DocKind::WorkReport => "政府工作报告要点",
+            DocKind::Statistics => "统计分析",
+        }
+    }
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Meta {
-    /// 主标题，如“构筑建设新高地 擘画发展新蓝图”。
+    /// 文种（可选）：学习资料（默认）、简报、政府工作报告要点、统计分析。
+    #[serde(default)]
+    pub kind: DocKind,
+    /// 主标题，如“构筑建设新高地 擘画发展新蓝图”。封面上自动分成长短均衡的几行。
     pub title: String,
-    /// 副标题，如“——市委六届五次全会暨市委经济工作会议精神解读”。
-    pub subtitle: String,
+    /// 封面上主标题的分行（可选），如 ["构筑建设新高地", "擘画发展新蓝图"]；连起来须与 title 一致（空格除外）。
+    #[serde(default)]
+    pub title_lines: Option<Vec<String>>,
+    /// 副标题（可选），如“——市委六届五次全会暨市委经济工作会议精神解读”。
+    #[serde(default)]
+    pub subtitle: Option<String>,
     /// 地区名，用于封面和输出文件名，如“商丘市”。
     pub region: String,
-    /// 会议名称。
-    pub meeting: String,
-    /// 会议召开日期（TOML 日期，如 2023-12-26）。
-    #[schemars(with = "String")]
-    pub meeting_date: Date,
+    /// 会议名称（可选）。
+    #[serde(default)]
+    pub meeting: Option<String>,
+    /// 会议召开日期（可选，TOML 日期，如 2023-12-26）。
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub meeting_date: Option<Date>,
     /// 编印日期：封面日期、PDF 时间戳都取自这里，而不是电脑时钟。
     #[schemars(with = "String")]
     pub date: Date,
     /// 编印单位。
     pub issuer: String,
-    /// 密级或发放范围，如“内部资料 注意保存”。
-    pub classification: String,
+    /// 密级或发放范围（可选），如“内部资料 注意保存”。
+    #[serde(default)]
+    pub classification: Option<String>,
     /// 期号等附加说明（可选），如“第1期”。
     #[serde(default)]
     pub issue: Option<String>,
     /// 每页顶端都印的提示语（可选），如“征求意见稿”。
     #[serde(default)]
     pub notice: Option<String>,
+    /// 资料来源（可选），印在手册末尾和一页纸页脚，如“据《政府工作报告》（2023年1月4日）整理”。
+    #[serde(default)]
+    pub source: Option<String>,
     /// 封面标志图片（可选），相对数据目录的路径，如 "logo.png"；不得用 .. 或绝对路径越出数据目录。
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub logo: Option<Spanned<String>>,
 }
 
+/// 一页纸：标题和按顺序排列的内容块。仍然严格一页 A4，排不下时报错并指出哪一块太长。
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Overview {
-    /// 概括性的一句话，如“稳中向好、稳中提质、稳中蓄势”。
-    pub headline: String,
-    /// 综述段落，每个元素一段。
-    pub paragraphs: Vec<String>,
-    /// 指标之后的总结句（可选）。
+pub struct Summary {
+    /// 一页纸的标题（可选），默认为主标题。
     #[serde(default)]
-    pub conclusion: Option<String>,
+    pub title: Option<String>,
+    /// 标题下的概括语（可选），如“稳中向好、稳中提质、稳中蓄势”。
+    #[serde(default)]
+    pub headline: Option<String>,
+    /// 内容块，按先后顺序。
+    #[serde(default)]
+    pub blocks: Vec<SummaryBlock>,
+}
+
+/// 一页纸上的一块：引用大纲中某个块（ref），或直接点名指标（type = "indicators"）。
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryBlock {
+    /// 种类：indicators、prose、points、facts、tasks、targets、trend、table、county。
+    #[serde(rename = "type")]
+    #[schemars(with = "crate::model::outline::BlockType")]
+    pub kind: Spanned<crate::model::outline::BlockType>,
+    /// 引用的大纲块的 id（indicators 与 county 以外的种类必填）。
+    #[serde(default, rename = "ref")]
+    #[schemars(with = "Option<String>")]
+    pub reference: Option<Spanned<String>>,
+    /// 要排的指标 id（indicators，可选），不写则排 key = true 的指标。
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub indicators: Option<Vec<Spanned<String>>>,
+    /// 小标题（可选），默认取所引用块或章的标题。
+    #[serde(default)]
+    pub title: Option<String>,
 }
 
 /// 版式主题：各字体角色使用的字体族，以及默认纸张与强调色。

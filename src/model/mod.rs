@@ -3,11 +3,10 @@
 //! 数字用 `Spanned<f64>` 保存，以便在规范化时从源文件取回原样写法（“4” 不会变成 “4.0”），
 //! 并让校验错误指向准确的行列。
 
-pub mod achievements;
 pub mod counties;
 pub mod indicators;
 pub mod meta;
-pub mod sections;
+pub mod outline;
 pub mod tasks;
 
 use toml::Spanned;

@@ -4,15 +4,12 @@ use toml::Spanned;
 
 use super::{Date, Num};
 
-/// `tasks.toml`：分层任务清单（如“十个坚持”）及量化目标。
+/// `tasks.toml`（或 tasks 块的 file 指定的文件）：分层任务清单及量化目标。
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TasksFile {
-    /// 任务清单的章节标题，如“做到‘十个坚持’”。
-    pub title: String,
-    /// 目标一览表的标题，如“2024年重点目标任务一览表”。
-    pub targets_title: String,
-    /// 一级任务，排版时编号为（一）（二）……
+    /// 一级任务，排版编号随所在位置，如（一）（二）……
+    #[serde(default)]
     pub tasks: Vec<Task>,
 }
 
@@ -24,7 +21,7 @@ pub struct Task {
     /// 标题后的说明（可选）。
     #[serde(default)]
     pub intro: Option<String>,
-    /// 二级任务，排版时编号为 1. 2. ……；原文开头的“一要”“二是”等序数会被编号取代。
+    /// 二级任务，排版编号为 1. 2. ……；原文开头的“一要”“二是”等序数会被编号取代。
     #[serde(default)]
     pub items: Vec<TaskItem>,
 }

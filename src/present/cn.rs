@@ -63,6 +63,11 @@ pub fn section_number(n: usize) -> String {
 /// 去掉条目开头的中文序数（“一要”“二是”“三要”），由排版编号取代。
 /// 返回去掉序数后的文字；没有序数时原样返回。
 pub fn strip_ordinal(text: &str) -> &str {
+    // 先去掉“（一）”“一、”“1.”“1、”“第一，”这类编号。
+    let numbered = strip_numbering(text);
+    if numbered.len() != text.len() {
+        return numbered;
+    }
     let mut chars = text.char_indices();
     let mut end = 0;
     for (i, c) in chars.by_ref() {
@@ -86,6 +91,36 @@ pub fn strip_ordinal(text: &str) -> &str {
     text
 }
 
+/// 去掉开头的“（一）”“一、”“1.”“1、”“第一，”；没有时原样返回。
+fn strip_numbering(text: &str) -> &str {
+    let is_num = |c: char| c.is_ascii_digit() || DIGITS[1..].contains(&c) || c == '十';
+    let t = text.trim_start();
+    let rest = if let Some(r) = t.strip_prefix('（').or_else(|| t.strip_prefix('(')) {
+        let inner = r.trim_start_matches(is_num);
+        if inner.len() == r.len() {
+            return text;
+        }
+        match inner.strip_prefix('）').or_else(|| inner.strip_prefix(')')) {
+            Some(r) => r,
+            None => return text,
+        }
+    } else {
+        let body = t.strip_prefix('第').unwrap_or(t);
+        let inner = body.trim_start_matches(is_num);
+        if inner.len() == body.len() {
+            return text;
+        }
+        let sep = ['、', '.', '．', '，'];
+        match inner.strip_prefix(sep) {
+            // “1.5倍”不是编号：点后紧跟数字的不去掉。
+            Some(r) if !r.starts_with(|c: char| c.is_ascii_digit()) => r,
+            _ => return text,
+        }
+    };
+    let rest = rest.trim_start();
+    if rest.is_empty() { text } else { rest }
+}
+
 /// 增速措辞：4 → 增长4%，-1.2 → 下降1.2%，0 → 持平。`literal` 是原样的数字写法。
 pub fn growth_phrase(value: f64, literal: &str) -> String {
     if value > 0.0 {
@@ -97,14 +132,115 @@ pub fn growth_phrase(value: f64, literal: &str) -> String {
     }
 }
 
-/// 只写方向的说法，用在主数字已是增速的指标卡片上。
-pub fn growth_label(value: f64) -> &'static str {
-    if value > 0.0 {
-        "同比增长"
-    } else if value < 0.0 {
-        "同比下降"
+/// 只写方向的说法，用在主数字已是增速的指标卡片上；预期目标写“预期增长”。
+pub fn growth_label(value: f64, goal: bool) -> &'static str {
+    match (goal, value) {
+        (true, v) if v < 0.0 => "预期下降",
+        (true, _) => "预期增长",
+        (false, v) if v > 0.0 => "同比增长",
+        (false, v) if v < 0.0 => "同比下降",
+        _ => "与上年持平",
+    }
+}
+
+/// 按层级编号：2 级（一），3 级 1.，4 级（1），5 级 ①，更深为 (1)。
+pub fn level_number(level: usize, n: usize) -> String {
+    match level {
+        0 | 1 => format!("{}、", small_number(n.min(99) as u32)),
+        2 => section_number(n.min(99)),
+        3 => format!("{n}."),
+        4 => format!("（{n}）"),
+        5 if n <= 20 => char::from_u32(0x2460 + n as u32 - 1)
+            .expect("①–⑳ 都是合法字符")
+            .to_string(),
+        _ => format!("({n})"),
+    }
+}
+
+/// 限定语放在数字的哪一边。
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Qualifier {
+    /// 数字之前，如“突破”“不低于”。
+    Before(String),
+    /// 数字之后，如“以上”“左右”。
+    After(String),
+    /// 两边都有，如“控制在…以内”。
+    Around(String, String),
+}
+
+/// 放在数字之后的限定语。
+pub const QUALIFIERS_AFTER: &[&str] = &["以上", "以下", "以内", "左右", "上下", "及以上", "及以下"];
+/// 放在数字之前的限定语。
+pub const QUALIFIERS_BEFORE: &[&str] = &[
+    "突破",
+    "不低于",
+    "不少于",
+    "不高于",
+    "不超过",
+    "超过",
+    "高于",
+    "低于",
+    "力争",
+    "争取",
+    "达到",
+    "控制在",
+    "保持在",
+    "确保",
+    "约",
+];
+
+impl Qualifier {
+    /// 认得的限定语，或用“…”标出数字位置的写法；其他写法报错，免得限定语被放错边而改了意思。
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        if let Some((before, after)) = s.split_once('…') {
+            let after = after.trim_start_matches('…');
+            return Ok(Qualifier::Around(before.to_owned(), after.to_owned()));
+        }
+        if QUALIFIERS_AFTER.contains(&s) {
+            return Ok(Qualifier::After(s.to_owned()));
+        }
+        if QUALIFIERS_BEFORE.contains(&s) {
+            return Ok(Qualifier::Before(s.to_owned()));
+        }
+        Err(format!(
+            "不认得限定语 “{s}”。数字之后的可写：{}；数字之前的可写：{}；其他说法用 … 代表数字，如 \"控制在…以内\"",
+            QUALIFIERS_AFTER.join("、"),
+            QUALIFIERS_BEFORE.join("、")
+        ))
+    }
+
+    pub fn before(&self) -> &str {
+        match self {
+            Qualifier::Before(b) | Qualifier::Around(b, _) => b,
+            Qualifier::After(_) => "",
+        }
+    }
+
+    pub fn after(&self) -> &str {
+        match self {
+            Qualifier::After(a) | Qualifier::Around(_, a) => a,
+            Qualifier::Before(_) => "",
+        }
+    }
+}
+
+/// 与前一时期比较的说法：比1—9月加快0.5个百分点 / 较上月累计回落0.3个百分点 / 与1—9月持平。
+pub fn change_phrase(value: f64, literal: &str, base: &str, words: (&str, &str)) -> String {
+    let base = base.trim();
+    let prep = if base.starts_with('比') || base.starts_with('较') {
+        ""
     } else {
-        "与上年持平"
+        "比"
+    };
+    let abs = literal.trim_start_matches('-');
+    if value > 0.0 {
+        format!("{prep}{base}{}{abs}个百分点", words.0)
+    } else if value < 0.0 {
+        format!("{prep}{base}{}{abs}个百分点", words.1)
+    } else {
+        let base = base.trim_start_matches(['比', '较']);
+        format!("与{base}持平")
     }
 }
 
@@ -145,6 +281,10 @@ mod tests {
             strip_ordinal("三是维护社会和谐稳定。"),
             "维护社会和谐稳定。"
         );
+        assert_eq!(strip_ordinal("（二）把握好立与破"), "把握好立与破");
+        assert_eq!(strip_ordinal("3. 抓好项目"), "抓好项目");
+        assert_eq!(strip_ordinal("第一，稳增长"), "稳增长");
+        assert_eq!(strip_ordinal("1.5倍于去年"), "1.5倍于去年");
         assert_eq!(
             strip_ordinal("树牢正确选人用人导向。"),
             "树牢正确选人用人导向。"
@@ -157,5 +297,50 @@ mod tests {
         assert_eq!(growth_phrase(-1.2, "-1.2"), "下降1.2%");
         assert_eq!(growth_phrase(4.0, "4"), "增长4%");
         assert_eq!(growth_phrase(0.0, "0"), "持平");
+    }
+}
+
+#[cfg(test)]
+mod wording_tests {
+    use super::*;
+
+    #[test]
+    fn numbering_follows_the_level() {
+        assert_eq!(level_number(2, 3), "（三）");
+        assert_eq!(level_number(3, 3), "3.");
+        assert_eq!(level_number(4, 3), "（3）");
+        assert_eq!(level_number(5, 3), "③");
+        assert_eq!(level_number(5, 21), "(21)");
+    }
+
+    #[test]
+    fn qualifiers_go_on_the_right_side() {
+        assert_eq!(
+            Qualifier::parse("以上"),
+            Ok(Qualifier::After("以上".into()))
+        );
+        assert_eq!(
+            Qualifier::parse("突破"),
+            Ok(Qualifier::Before("突破".into()))
+        );
+        assert_eq!(
+            Qualifier::parse("控制在…以内"),
+            Ok(Qualifier::Around("控制在".into(), "以内".into()))
+        );
+        assert!(Qualifier::parse("大约是").unwrap_err().contains("…"));
+    }
+
+    #[test]
+    fn changes_read_as_faster_or_slower() {
+        let w = ("加快", "回落");
+        assert_eq!(
+            change_phrase(0.5, "0.5", "1—9月", w),
+            "比1—9月加快0.5个百分点"
+        );
+        assert_eq!(
+            change_phrase(-0.3, "-0.3", "较上月", w),
+            "较上月回落0.3个百分点"
+        );
+        assert_eq!(change_phrase(0.0, "0", "1—9月", w), "与1—9月持平");
     }
 }

@@ -5,13 +5,14 @@
 
 use std::collections::HashMap;
 
-use crate::diag::{Problem, Problems};
+use crate::base::diag::{Problem, Problems};
 use crate::load::table::{self, Grid};
 use crate::load::{CountyData, SourceFile};
 use crate::model::Num;
 
+use super::cn;
 use super::view::*;
-use super::{cn, format_number};
+use crate::base::number::{decimals_of, format_number};
 
 /// 县区很多时（如乡镇），对比图只列前几名和本县区。
 const CHART_ALL_UP_TO: usize = 15;
@@ -36,6 +37,8 @@ struct Field {
 #[derive(Debug)]
 pub struct Counties {
     pub scope: String,
+    /// 县区一级的统称，如“县（市、区）”。
+    pub division: String,
     pub notice: Option<String>,
     pub names: Vec<String>,
     fields: Vec<Field>,
@@ -177,7 +180,11 @@ pub fn prepare(data: &CountyData, city: &View) -> Result<Counties, Problems> {
         return Err(problems);
     }
     Ok(Counties {
-        scope: settings.scope.clone(),
+        scope: crate::base::text::one_line(&settings.scope),
+        division: settings
+            .division
+            .as_deref()
+            .map_or_else(|| "县（市、区）".to_owned(), crate::base::text::one_line),
         notice: settings.notice.clone(),
         names,
         fields,
@@ -359,17 +366,12 @@ fn literal(src: &SourceFile, n: &Num, field: String) -> Result<Figure, Problem> 
     })
 }
 
-/// 小数位数：“11.46” → 2。
-pub fn decimals_of(text: &str) -> usize {
-    text.split_once('.').map_or(0, |(_, d)| d.len())
-}
-
 impl Counties {
     /// 某个县区的文档视图：全市内容加上本县区一章。数据有问题时只让这个县区失败。
     pub fn view(&self, city: &View, name: &str) -> Result<View, Problems> {
         if !self.names.iter().any(|n| n == name) {
             return Err(Problems(vec![Problem::new(
-                crate::diag::Origin::None,
+                crate::base::diag::Origin::None,
                 "--county",
                 format!("没有名为 “{name}” 的县区，可选：{}", self.names.join("、")),
             )]));
@@ -403,6 +405,7 @@ impl Counties {
             let growth_text = growth
                 .as_ref()
                 .map(|g| cn::growth_phrase(g.figure.value, &g.figure.text));
+            let card = county_card(ind, value.as_ref(), growth.as_ref(), growth_text.as_deref());
             indicators.push(CountyIndicatorView {
                 id: ind.id.clone(),
                 name: ind.name.clone(),
@@ -412,6 +415,7 @@ impl Counties {
                 value,
                 growth,
                 growth_text,
+                card,
             });
         }
 
@@ -423,7 +427,7 @@ impl Counties {
             .map(|f| self.comparison(city, name, *f))
             .collect();
 
-        let targets = self
+        let targets: Vec<CountyTargetView> = self
             .shares
             .iter()
             .filter_map(|(t, map)| {
@@ -435,7 +439,7 @@ impl Counties {
                 } else {
                     0.0
                 };
-                let percent = format!("{}%", format_number(round1(percent)));
+                let percent = format!("{percent:.1}%");
                 Some(CountyTargetView {
                     what: target.what.clone(),
                     unit: target.unit.clone(),
@@ -455,14 +459,57 @@ impl Counties {
             (Some(a), Some(b)) => Some(format!("{a}　{b}")),
             (a, b) => a.or_else(|| b.clone()),
         };
+        view.outline =
+            super::outline::for_edition(&city.all_chapters, Some(name), &city.meta.region);
+        let shares_label = super::tasks::year_label(
+            &city
+                .targets
+                .iter()
+                .filter(|t| targets.iter().any(|c: &CountyTargetView| c.what == t.what))
+                .cloned()
+                .collect::<Vec<_>>(),
+            "分解任务",
+        );
+        let count = self.names.len();
+        // 一页纸：指标换成本县区的卡片（带名次），目标换成分到本县区的任务。
+        for block in &mut view.summary.blocks {
+            match block {
+                SummaryBlockView::Indicators { title, cards, ids } => {
+                    let mine: Vec<CardView> = ids
+                        .iter()
+                        .filter_map(|id| indicators.iter().find(|i| &i.id == id))
+                        .map(|i| i.card.clone())
+                        .collect();
+                    if !mine.is_empty() {
+                        *title = format!("{name}{title}（在{count}个{}中的排名）", self.division);
+                        *cards = mine;
+                    }
+                }
+                SummaryBlockView::Targets { .. } if !targets.is_empty() => {
+                    let common = super::common(targets.iter().map(|t| t.deadline_text.as_str()));
+                    *block = super::summary::county_targets_block(
+                        format!("{name}{shares_label}"),
+                        common.as_deref(),
+                        &targets,
+                    );
+                }
+                _ => {}
+            }
+        }
         view.county = Some(CountyView {
             name: name.to_owned(),
             scope: self.scope.clone(),
-            count: self.names.len(),
+            division: self.division.clone(),
+            count,
             notes: self.notes.get(name).cloned().unwrap_or_default(),
             indicators,
             comparisons,
             targets,
+            titles: CountyTitles {
+                indicators: "主要指标".into(),
+                comparisons: format!("在{count}个{}中的位置", self.division),
+                targets: shares_label,
+            },
         });
         Ok(view)
     }
@@ -539,6 +586,17 @@ impl Counties {
         let ind = &city.indicators[field.indicator];
         let ranking = self.ranking(field, ind.higher_is_better);
         let many = ranking.len() > CHART_ALL_UP_TO;
+        // 同一张图里的数字小数位一致：4 与 4.6 并排时写作 4.0 与 4.6。
+        let decimals = ranking
+            .iter()
+            .map(|(_, f, _)| decimals_of(&f.text))
+            .chain(ind.growth.iter().map(|g| decimals_of(&g.text)))
+            .max()
+            .unwrap_or(0);
+        let fixed = |f: &Figure| Figure {
+            value: f.value,
+            text: super::minus(&format!("{:.decimals$}", f.value)),
+        };
         let rows = ranking
             .into_iter()
             .enumerate()
@@ -547,16 +605,59 @@ impl Counties {
                 highlight: county == name,
                 county,
                 rank,
-                figure,
+                figure: fixed(&figure),
             })
             .collect();
+        let city_fig = ind.growth.as_ref().map(fixed);
         // 对比图只画增速：各县区总量相差悬殊，放在一张条形图里看不出名堂。
         ComparisonView {
             name: ind.name.clone() + "增速",
             unit: "%".into(),
-            city: ind.growth.clone(),
+            legend: city_fig
+                .as_ref()
+                .map(|c| format!("虚线为{}水平{}%", self.scope, c.text)),
+            city: city_fig,
             rows,
         }
+    }
+}
+
+/// 县区卡片：与全市版同一个卡片组件，多一个名次标记。
+fn county_card(
+    ind: &IndicatorView,
+    value: Option<&CountyFigure>,
+    growth: Option<&CountyFigure>,
+    growth_text: Option<&str>,
+) -> CardView {
+    let mut lines = Vec::new();
+    let (main, badge) = match (value, growth) {
+        (Some(v), _) => {
+            lines.extend(growth_text.map(str::to_owned));
+            lines.extend(v.compare_text.clone());
+            (
+                super::indicators::value_card_main(&v.figure, ind.unit.as_deref().unwrap_or("")),
+                v.rank_text.clone(),
+            )
+        }
+        (None, Some(g)) => {
+            lines.push(cn::growth_label(g.figure.value, false).to_owned());
+            lines.extend(g.compare_text.clone());
+            (
+                super::indicators::growth_card_main(&g.figure),
+                g.rank_text.clone(),
+            )
+        }
+        (None, None) => unreachable!("没有数字的指标不排卡片"),
+    };
+    CardView {
+        name: ind.name.clone(),
+        period: ind.period.clone(),
+        badge: Some(badge),
+        main,
+        lines: lines
+            .iter()
+            .map(|l| super::highlight::segments(l))
+            .collect(),
     }
 }
 

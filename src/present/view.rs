@@ -1,27 +1,30 @@
 //! 模板看到的规范化数据（导出为 JSON）。所有计算和格式化都在这里完成，模板只管版式。
+//! 字段逐一说明见 `docs/templates.md`；结构有改动时 `SCHEMA_VERSION` 加一。
 
 use serde::Serialize;
 
 use super::highlight::Segment;
 
-/// 数据格式版本：JSON 结构有不兼容的改动时加一，自己写的模板可据此判断能否读懂。
-pub const SCHEMA_VERSION: u32 = 1;
+/// 数据格式版本：JSON 结构有改动时加一，自己写的模板可据此判断能否读懂。
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct View {
-    pub schema: u32,
+    pub schema_version: u32,
     pub render: Render,
     pub meta: MetaView,
-    pub overview: OverviewView,
+    /// 指标全集（indicators.toml 的顺序），供县区版计算和自己写的模板使用。
     pub indicators: Vec<IndicatorView>,
-    pub main_tasks: TextView,
-    pub requirements: TextView,
-    pub relations: ListView,
-    pub tasks: TasksView,
+    /// 全部量化目标（各任务块中的目标，按出现顺序）。
     pub targets: Vec<TargetView>,
-    pub achievements: AchievementsView,
+    /// 本版本的大纲：全市版不含只有县区内容的章。
+    pub outline: Vec<ChapterView>,
+    pub summary: SummaryView,
     /// 县区版才有：本县区的指标、排名、比较和分解任务。
     pub county: Option<CountyView>,
+    /// 完整大纲（含只在县区版出现的章），生成县区版时用；不导出。
+    #[serde(skip)]
+    pub all_chapters: Vec<ChapterView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -44,26 +47,33 @@ pub struct FontsView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MetaView {
+    /// 文种：学习资料、简报、政府工作报告要点、统计分析。
+    pub kind: String,
     pub title: String,
-    pub subtitle: String,
+    /// 数据给出的封面分行；没有时为 null，模板自动均衡分行。
+    pub title_lines: Option<Vec<String>>,
+    pub subtitle: Option<String>,
     pub region: String,
-    pub meeting: String,
+    pub meeting: Option<String>,
+    /// 2023年12月26日
+    pub meeting_date: Option<String>,
+    /// 二〇二三年十二月二十六日
+    pub meeting_date_cn: Option<String>,
     pub issuer: String,
-    pub classification: String,
+    pub classification: Option<String>,
     pub issue: Option<String>,
+    /// 资料来源。
+    pub source: Option<String>,
     /// 二〇二三年十二月二十六日
     pub date_cn: String,
     /// 二〇二三年十二月（封面）
     pub month_cn: String,
     /// 2023-12-26
     pub date_iso: String,
-    pub meeting_date_cn: String,
     /// 封面标志图片的虚拟路径（`/data/…`，即数据目录中的文件），没有则为 null。
     pub logo: Option<String>,
     /// 县区版的县区名，如“永城市”；全市版为 null。
     pub edition: Option<String>,
-    /// 2023年12月26日
-    pub meeting_date: String,
 }
 
 impl MetaView {
@@ -73,13 +83,6 @@ impl MetaView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct OverviewView {
-    pub headline: String,
-    pub paragraphs: Vec<Vec<Segment>>,
-    pub conclusion: Option<Vec<Segment>>,
-}
-
 /// 一个数字：数值（供图表计算）和原样写法（供排印）。
 #[derive(Debug, Clone, Serialize)]
 pub struct Figure {
@@ -87,57 +90,149 @@ pub struct Figure {
     pub text: String,
 }
 
+/// 指标卡片上主数字一行的一段：大字（数字）或小字（单位、限定语、文字目标）。
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Piece {
+    pub text: String,
+    pub big: bool,
+}
+
+/// 一张指标卡片：城市版和县区版、手册和一页纸共用。
+#[derive(Debug, Clone, Serialize)]
+pub struct CardView {
+    pub name: String,
+    pub period: Option<String>,
+    /// 县区版的名次，如“居全市第3位”；没有则为 null。
+    pub badge: Option<String>,
+    /// 主数字一行。
+    pub main: Vec<Piece>,
+    /// 主数字下方的说明，每个元素一行，如“同比增长”“增长11.46%”“比1—9月加快0.5个百分点”。
+    pub lines: Vec<Vec<Segment>>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct IndicatorView {
     pub id: String,
     pub name: String,
-    pub period: String,
+    pub period: Option<String>,
+    /// 预期目标（true）还是实绩（false）。
+    pub goal: bool,
     pub value: Option<Figure>,
     pub unit: Option<String>,
+    /// 总量连同单位和限定语，如“190.1亿元”“突破2.6%”“6.9万人以上”。
+    pub value_text: Option<String>,
     pub growth: Option<Figure>,
-    /// “增长4%左右”“下降1.2%”
+    /// 增速措辞，如“增长4%左右”“下降1.2%”“保8%、争9%”。
     pub growth_text: Option<String>,
-    /// 增速的限定语，如“左右”。
-    pub qualifier: Option<String>,
-    /// 只有增速时卡片上的说明：“同比增长”“同比下降”“与上年持平”。
-    pub growth_label: Option<String>,
+    /// 增速图上的标签：原样数字（负数用减号）加 %，如“8%以上”“−1.2%”。
+    pub chart_label: Option<String>,
+    /// 只有文字的目标或结果，如“保持正增长”。
+    pub text: Option<String>,
+    /// “比1—9月加快0.5个百分点”
+    pub change_text: Option<String>,
+    pub notes: Vec<Vec<Segment>>,
+    /// 整条指标的一句话，如“规模以上工业增加值增长8%以上”（表格和检查用）。
+    pub phrase: String,
+    pub card: CardView,
     pub key: bool,
     pub higher_is_better: bool,
 }
 
+/// 标题：编号与文字。`level` 2 为（一），3 为 1.，4 为（1），5 为①。
 #[derive(Debug, Clone, Serialize)]
-pub struct TextView {
+pub struct Heading {
+    pub level: usize,
+    pub number: String,
     pub title: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ChapterView {
+    pub title: String,
+    pub blocks: Vec<BlockView>,
+    /// 只有县区内容（全市版不排）。
+    #[serde(skip)]
+    pub county_only: bool,
+}
+
+/// 一个内容块。`type` 与数据中的块种类相同，模板按它选组件。
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum BlockView {
+    Prose(ProseView),
+    Points(PointsView),
+    Facts(FactsView),
+    Indicators(IndicatorsBlockView),
+    Tasks(TasksView),
+    Targets(TargetsBlockView),
+    Trend(TrendView),
+    Table(TableView),
+    County(CountyBlockView),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ProseView {
+    pub id: Option<String>,
+    pub heading: Option<Heading>,
     pub lead: Option<String>,
+    pub headline: Option<String>,
     pub paragraphs: Vec<Vec<Segment>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct ListView {
-    pub title: String,
-    pub items: Vec<String>,
+pub struct PointsView {
+    pub id: Option<String>,
+    pub heading: Option<Heading>,
+    pub items: Vec<NumberedText>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NumberedText {
+    pub number: String,
+    /// 去掉原文序数（“一要”）后的文字。
+    pub text: String,
+    /// 原文照录。
+    pub original: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FactsView {
+    pub id: Option<String>,
+    pub heading: Option<Heading>,
+    pub groups: Vec<FactGroupView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FactGroupView {
+    pub heading: Option<Heading>,
+    pub facts: Vec<Vec<Segment>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorsBlockView {
+    pub id: Option<String>,
+    pub heading: Option<Heading>,
+    /// cards 或 table。
+    pub form: String,
+    /// 是否画增速图（有增速的指标不少于 2 项）。
+    pub chart: bool,
+    pub chart_title: String,
+    pub items: Vec<IndicatorView>,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TasksView {
-    pub title: String,
-    pub targets_title: String,
-    /// 半数以上目标共同的完成时限（如“2024年底前”），一页纸据此省去重复的时限。
-    pub common_deadline: Option<String>,
+    pub id: Option<String>,
+    pub heading: Option<Heading>,
     /// 目标框的标题：目标都在同一年完成时为“2024年目标”，否则为“目标”。
     pub goals_label: String,
-    /// 县区分解任务的标题：“2024年分解任务”或“分解任务”。
-    pub shares_label: String,
     pub tasks: Vec<TaskView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TaskView {
-    /// （一）
-    pub number: String,
-    pub title: String,
-    /// 标题去掉句末标点，供目录使用。
-    pub short_title: String,
+    pub heading: Heading,
     /// 标题第一个逗号之前的部分，供一页纸使用，如“坚持以科技创新驱动为关键”。
     pub brief: String,
     pub intro: Option<Vec<Segment>>,
@@ -153,15 +248,15 @@ pub struct TaskItemView {
     /// 原文照录的要点。
     pub original: String,
     pub detail: Option<Vec<Segment>>,
-    /// 本要点下的量化目标在 `targets` 中的下标（0 起）。
-    pub targets: Vec<usize>,
+    /// 本要点下的量化目标。
+    pub targets: Vec<TargetView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TargetView {
     /// 一览表序号，1 起。
     pub no: usize,
-    /// （1）：在所属要点下的编号。
+    /// 在所属要点下的编号，如（1）。
     pub number: String,
     pub id: String,
     /// 所属一级任务的编号，如“（六）”。
@@ -178,15 +273,120 @@ pub struct TargetView {
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct AchievementsView {
-    pub title: String,
-    pub groups: Vec<AchievementGroupView>,
+pub struct TargetsBlockView {
+    pub id: Option<String>,
+    pub heading: Option<Heading>,
+    pub has_lead: bool,
+    pub rows: Vec<TargetView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
-pub struct AchievementGroupView {
+pub struct TrendView {
+    pub id: Option<String>,
+    pub heading: Option<Heading>,
+    pub unit: String,
+    /// line 或 bar。
+    pub style: String,
+    pub points: Vec<TrendPoint>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TrendPoint {
+    pub label: String,
+    pub value: f64,
+    /// 原样写法；负数用减号“−”。
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TableView {
+    pub id: Option<String>,
+    pub heading: Option<Heading>,
+    pub columns: Vec<TableColumn>,
+    pub rows: Vec<Vec<TableCell>>,
+    /// 数据给出的注，以及有缺数据时的“—表示……”。
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TableColumn {
+    pub header: String,
+    /// 这一列的数据都是数字（或缺数据）：右对齐。
+    pub numeric: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TableCell {
+    pub text: String,
+    pub numeric: bool,
+    pub missing: bool,
+    pub negative: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CountyBlockView {
+    pub heading: Option<Heading>,
+    /// 县区内容各小节的编号，依次取用，如 ["（一）", "（二）", "（三）"]。
+    pub numbers: Vec<String>,
+    /// 小节编号的标题级别。
+    pub level: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryView {
     pub title: String,
-    pub facts: Vec<Vec<Segment>>,
+    /// 标题下的概括语（可选）。
+    pub headline: Option<String>,
+    pub blocks: Vec<SummaryBlockView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum SummaryBlockView {
+    Indicators {
+        title: String,
+        cards: Vec<CardView>,
+        /// 数据点名的指标 id（县区版据此换成本县区的卡片）。
+        #[serde(skip)]
+        ids: Vec<String>,
+    },
+    Prose {
+        title: Option<String>,
+        paragraphs: Vec<Vec<Segment>>,
+    },
+    Points {
+        title: Option<String>,
+        items: Vec<NumberedText>,
+    },
+    Facts {
+        title: Option<String>,
+        facts: Vec<Vec<Segment>>,
+    },
+    Tasks {
+        title: Option<String>,
+        items: Vec<NumberedText>,
+    },
+    Targets {
+        title: String,
+        /// 县区版的标题（如“2024年分解任务”前加县区名）。
+        #[serde(skip)]
+        county_title: String,
+        /// “（除注明外，均为2024年底前完成）”
+        note: Option<String>,
+        cells: Vec<TargetCell>,
+    },
+    Trend(TrendView),
+    Table(TableView),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetCell {
+    /// 大字：数量或时限。
+    pub big: String,
+    pub unit: Option<String>,
+    pub what: String,
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -194,6 +394,8 @@ pub struct CountyView {
     pub name: String,
     /// 比较范围，如“全市”。
     pub scope: String,
+    /// 县区一级的统称，如“县（市、区）”。
+    pub division: String,
     /// 参与排名的县区数。
     pub count: usize,
     pub notes: Vec<String>,
@@ -202,19 +404,29 @@ pub struct CountyView {
     pub comparisons: Vec<ComparisonView>,
     /// 分到本县区的目标任务。
     pub targets: Vec<CountyTargetView>,
+    /// 小节标题：“主要指标”“在9个县（市、区）中的位置”“2024年分解任务”。
+    pub titles: CountyTitles,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CountyTitles {
+    pub indicators: String,
+    pub comparisons: String,
+    pub targets: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CountyIndicatorView {
     pub id: String,
     pub name: String,
-    pub period: String,
+    pub period: Option<String>,
     pub unit: Option<String>,
     pub key: bool,
     pub value: Option<CountyFigure>,
     pub growth: Option<CountyFigure>,
     /// 本县区的增速措辞，如“增长4.6%”。
     pub growth_text: Option<String>,
+    pub card: CardView,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -235,6 +447,8 @@ pub struct ComparisonView {
     /// “%”或单位
     pub unit: String,
     pub city: Option<Figure>,
+    /// 图例：“虚线为全市水平4%”。
+    pub legend: Option<String>,
     /// 从好到差排列；县区很多时只列前 10 名和本县区。
     pub rows: Vec<ComparisonRow>,
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use typst_kit::fonts::{FontStore, scan};
 
-use crate::diag::{Problem, Problems};
+use crate::base::diag::{Problem, Problems};
 
 /// 随附字体目录的查找顺序：环境变量 JIANBAO_FONTS、当前目录下的 fonts/、
 /// 可执行文件旁的 fonts/ 和 ../share/jianbao/fonts，最后是源码树中的 fonts/。
@@ -72,7 +72,7 @@ pub fn check_families(store: &FontStore, families: &[(&str, &[String])]) -> Resu
                     .collect();
                 known.dedup();
                 problems.push(Problem::new(
-                    crate::diag::Origin::None,
+                    crate::base::diag::Origin::None,
                     format!("theme.fonts.{role}"),
                     format!(
                         "找不到字体“{name}”。已加载的字体有：{}。如需使用其他字体，请用 --font-path 指定字体目录",

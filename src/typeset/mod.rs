@@ -1,6 +1,5 @@
 //! 排版：规范化数据 + 模板 → typst 文档 → PDF。
 
-pub mod confine;
 pub mod coverage;
 pub mod fonts;
 pub mod inspect;
@@ -16,7 +15,7 @@ use typst::foundations::{Bytes, Datetime, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, Timestamp};
 
-use crate::diag::{Origin, Problem, Problems};
+use crate::base::diag::{Origin, Problem, Problems};
 use world::{DocWorld, Engine};
 
 /// 文档种类。

@@ -29,7 +29,7 @@ impl Templates {
     pub fn read(&self, rel: &str) -> Option<Vec<u8>> {
         match self {
             Self::Disk(dir) => {
-                let path = super::confine::resolve(dir, rel)?;
+                let path = crate::base::sandbox::resolve(dir, rel)?;
                 std::fs::read(path).ok()
             }
             Self::Embedded => EMBEDDED.get_file(rel).map(|f| f.contents().to_vec()),

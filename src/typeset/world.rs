@@ -17,8 +17,8 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_kit::fonts::FontStore;
 
-use super::confine;
 use super::templates::Templates;
+use crate::base::sandbox;
 
 /// 模板里通过 `sys.inputs.data` 拿到的数据路径；用 stock typst CLI 时可用 `--input data=/d.json` 改写。
 pub const DATA_PATH: &str = "/data.json";
@@ -77,7 +77,7 @@ impl DocWorld<'_> {
         }
         if let Some(rel) = path.strip_prefix("/data/") {
             let dir = self.data_dir.as_ref().ok_or_else(not_found)?;
-            let real = confine::resolve(dir, rel).ok_or(FileError::AccessDenied)?;
+            let real = sandbox::resolve(dir, rel).ok_or(FileError::AccessDenied)?;
             return std::fs::read(&real).map_err(|e| FileError::from_io(e, &real));
         }
         Err(FileError::AccessDenied)

@@ -15,8 +15,8 @@ use jianbao::present;
 use jianbao::project::Project;
 use jianbao::typeset::Kind;
 
+use super::{Failure, default_jobs, engine, prepare};
 use crate::cli::BenchArgs;
-use crate::{Failure, default_jobs, engine, prepare};
 
 /// 大批量每排完这么多地区记录一次内存。
 const CHUNK: usize = 50;
@@ -175,13 +175,7 @@ fn mib(kb: u64) -> String {
 /// 生成一个有 `n` 个地区的数据集：复制示例数据的全市部分，县区表格用确定的伪随机数填充。
 fn synthesize(sample: &Path, dir: &Path, n: usize) -> Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
-    for name in [
-        "meta.toml",
-        "indicators.toml",
-        "sections.toml",
-        "tasks.toml",
-        "achievements.toml",
-    ] {
+    for name in ["meta.toml", "outline.toml", "indicators.toml", "tasks.toml"] {
         std::fs::copy(sample.join(name), dir.join(name)).with_context(|| format!("复制 {name}"))?;
     }
     let mut seed: u64 = 0x5eed;

@@ -1,0 +1,74 @@
+//! 数据中文字的整理：TOML 多行字符串里的换行、制表符怎么算。
+//!
+//! 中文排版里，编辑器为了好看断开的一行不是分段：单个换行连起来（两边都是西文字母或数字时补一个空格），
+//! 空一行才是分段。制表符当作一个空格（印出来看不见的字符不能悄悄吞掉一个词的分隔）。
+
+/// 整理成一段：所有换行都软连接，制表符换成空格。
+pub fn one_line(s: &str) -> String {
+    join_lines(&s.replace("\r\n", "\n").replace('\t', " "))
+}
+
+/// 整理成若干段：空行分段，段内换行软连接。没有空行时就是一段。
+pub fn paragraphs(s: &str) -> Vec<String> {
+    let s = s.replace("\r\n", "\n").replace('\t', " ");
+    let mut out = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in s.split('\n') {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(join_lines(&current.join("\n")));
+                current.clear();
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        out.push(join_lines(&current.join("\n")));
+    }
+    if out.is_empty() {
+        out.push(String::new());
+    }
+    out
+}
+
+fn join_lines(s: &str) -> String {
+    let lines: Vec<&str> = s.split('\n').collect();
+    if lines.len() == 1 {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        let line = if i == 0 { line.trim_end() } else { line.trim() };
+        if line.is_empty() {
+            continue;
+        }
+        let western = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        if !out.is_empty() && western(out.chars().last()) && western(line.chars().next()) {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_newlines_join_softly() {
+        assert_eq!(one_line("全市经济\n  运行平稳"), "全市经济运行平稳");
+        assert_eq!(one_line("GDP\ngrowth"), "GDP growth");
+        assert_eq!(one_line("标题\t副题"), "标题 副题");
+    }
+
+    #[test]
+    fn blank_lines_separate_paragraphs() {
+        assert_eq!(
+            paragraphs("第一段\n接着\n\n第二段"),
+            vec!["第一段接着".to_owned(), "第二段".to_owned()]
+        );
+        assert_eq!(paragraphs("只有一段"), vec!["只有一段".to_owned()]);
+    }
+}

@@ -1,0 +1,80 @@
+//! `jianbao batch`：一个进程排出全市版和各县区版，写出清单。
+
+use std::io::IsTerminal;
+use std::time::Instant;
+
+use jianbao::base::output;
+use jianbao::batch::{self, Selection};
+
+use super::{
+    EXIT_DATA, EXIT_INTERRUPTED, EXIT_RENDER, Failure, default_jobs, engine, interrupted, prepare,
+    stop_on_ctrl_c,
+};
+use crate::{cli, report};
+
+pub fn run(args: cli::BatchArgs) -> Result<(), Failure> {
+    stop_on_ctrl_c();
+    let started = Instant::now();
+    let project = prepare(&args.common)?;
+    let regions = batch::regions(&project, &Selection::parse(&args.counties), args.shard)
+        .map_err(Failure::Data)?;
+    output::ensure_writable(&args.output.out)?;
+    let engine = engine(&args.common, &project)?;
+    let kinds = args.output.kinds();
+    let jobs = args.jobs.unwrap_or_else(default_jobs);
+
+    let bar = report::Progress::new(regions.len() * kinds.len(), std::io::stderr().is_terminal());
+    let outcomes = batch::run(
+        &project,
+        &engine,
+        &regions,
+        &kinds,
+        &args.output.out,
+        jobs,
+        &|n, total, o| bar.done(n, total, o),
+    );
+    bar.finish();
+
+    let interrupted = interrupted();
+    let manifest = batch::manifest(&project, &outcomes);
+    let json = serde_json::to_vec_pretty(&manifest).expect("清单总能序列化");
+    output::write_atomic(&args.output.out.join("manifest.json"), &json)?;
+    report::table(&outcomes);
+    if interrupted {
+        eprintln!(
+            "已中断：完成 {} 份，未开始 {} 份；已写出的 PDF 都是完整的。",
+            outcomes.len(),
+            regions.len() * kinds.len() - outcomes.len()
+        );
+        return Err(Failure::Exit(EXIT_INTERRUPTED));
+    }
+    let failed = outcomes.iter().filter(|o| !o.ok()).count();
+    println!(
+        "共 {} 份文档，成功 {}，失败 {}；{} 个线程，总用时 {:.2} 秒；清单：{}",
+        outcomes.len(),
+        outcomes.len() - failed,
+        failed,
+        jobs,
+        started.elapsed().as_secs_f64(),
+        args.output.out.join("manifest.json").display()
+    );
+    if failed > 0 {
+        eprintln!("\n失败的文档：");
+        let mut data_problem = false;
+        for o in outcomes.iter().filter(|o| !o.ok()) {
+            if let batch::OutcomeResult::Failed { stage, problems } = &o.result {
+                data_problem |= *stage == batch::Stage::Data;
+                eprintln!("【{} {}】", o.region, o.kind.label());
+                for p in problems {
+                    eprintln!("{p}");
+                }
+            }
+        }
+        return Err(Failure::Exit(if data_problem {
+            EXIT_DATA
+        } else {
+            EXIT_RENDER
+        }));
+    }
+    Ok(())
+}

@@ -1,0 +1,71 @@
+//! 各子命令的实现，一个文件一个命令；`main.rs` 只解析参数、分派、把结果映射为退出码。
+
+pub mod batch;
+pub mod bench;
+pub mod build;
+pub mod check;
+pub mod export;
+pub mod schema;
+
+use jianbao::base::diag::Problems;
+use jianbao::present;
+use jianbao::project::{self, Project};
+use jianbao::typeset::world::Engine;
+
+use crate::cli::{self, CommonArgs};
+
+/// 退出码：0 成功，1 数据有问题，2 用法错误（clap），3 排版或写出失败。
+pub const EXIT_DATA: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_RENDER: u8 = 3;
+/// 被 Ctrl-C 中断（130 = 128 + SIGINT，与 shell 的习惯一致）。
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+pub enum Failure {
+    Data(Problems),
+    Render(Problems),
+    Other(anyhow::Error),
+    /// 运行环境或命令行的问题（如字体目录不存在），退出码 2。
+    Setup(Problems),
+    /// 问题已经逐条报告过，只需以这个退出码结束。
+    Exit(u8),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Other(e)
+    }
+}
+
+/// 读入并规范化数据集。
+pub fn prepare(common: &CommonArgs) -> Result<Project, Failure> {
+    let dir = cli::data_dir(common.data.clone());
+    let options = present::Options {
+        paper: common.paper.clone(),
+    };
+    Project::load(&dir, &options).map_err(Failure::Data)
+}
+
+pub fn engine(common: &CommonArgs, project: &Project) -> Result<Engine, Failure> {
+    let fonts = jianbao::typeset::fonts::load(&common.font_path).map_err(Failure::Setup)?;
+    project::engine(fonts, common.templates.as_deref(), project).map_err(Failure::Data)
+}
+
+/// 第一次 Ctrl-C：不再开始新文档，正在排的写完；第二次：立即退出。两种情况都不会留下写了一半的 PDF，
+/// 因为每个 PDF 都是先写临时文件再改名（立即退出时可能留下隐藏的 .jianbao-*.tmp）。
+pub fn stop_on_ctrl_c() {
+    let _ = ctrlc::set_handler(|| {
+        if jianbao::batch::CANCELLED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            std::process::exit(EXIT_INTERRUPTED.into());
+        }
+        eprintln!("\n收到中断信号：正在排的文档写完后停止（再按一次立即退出）。");
+    });
+}
+
+pub fn interrupted() -> bool {
+    jianbao::batch::CANCELLED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}

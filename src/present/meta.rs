@@ -1,0 +1,192 @@
+//! 文档元信息与版式主题：封面文字、中文日期、纸张、强调色、字体角色、封面图片。
+
+use chrono::NaiveDate;
+
+use super::view::{FontsView, MetaView, Render};
+use super::{Cx, DEFAULT_ACCENT, Options, PAPERS, cn};
+use crate::base::text::one_line;
+use crate::load::{DataSet, MAX_NAME_BYTES, Parsed, safe_file_stem};
+use crate::model::meta::{DocKind, MetaFile};
+
+impl Cx {
+    pub(super) fn meta(
+        &mut self,
+        data: &DataSet,
+        options: &Options,
+    ) -> (MetaView, Render, DocKind) {
+        let src = &data.meta.source;
+        let m = &data.meta.value.meta;
+        let theme = &data.meta.value.theme;
+        let (date, meeting_date) = self.meta_dates(&data.meta);
+
+        let paper = options
+            .paper
+            .clone()
+            .or_else(|| theme.paper.clone())
+            .unwrap_or_else(|| "a5".into())
+            .to_lowercase();
+        if !PAPERS.contains(&paper.as_str()) {
+            self.push(
+                src,
+                None,
+                "theme.paper",
+                format!("不支持的纸张 “{paper}”，可选：a4、a5、16k"),
+            );
+        }
+        let f = &theme.fonts;
+        let fonts = FontsView {
+            song: f
+                .song
+                .clone()
+                .unwrap_or_else(|| vec!["Noto Serif SC".into()]),
+            hei: f.hei.clone().unwrap_or_else(|| vec!["Noto Sans SC".into()]),
+            kai: f.kai.clone().unwrap_or_else(|| vec!["LXGW WenKai".into()]),
+            title: f
+                .title
+                .clone()
+                .unwrap_or_else(|| vec!["Noto Serif SC".into()]),
+        };
+        let accent = theme
+            .accent
+            .clone()
+            .unwrap_or_else(|| DEFAULT_ACCENT.into());
+        let hex = accent.strip_prefix('#').unwrap_or("");
+        if !matches!(hex.len(), 3 | 6) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            self.push(
+                src,
+                None,
+                "theme.accent",
+                format!("颜色 “{accent}” 应写成 #RRGGBB，如 \"#b5121b\""),
+            );
+        }
+
+        // 地区名会成为输出文件名：不能带路径符号，也不能长到文件系统放不下。
+        let region = one_line(&m.region).trim().to_owned();
+        if !safe_file_stem(&region) {
+            let msg = if region.len() > MAX_NAME_BYTES {
+                format!(
+                    "地区名过长（{} 字节），用作文件名最多 {MAX_NAME_BYTES} 字节",
+                    region.len()
+                )
+            } else {
+                format!(
+                    "地区名 “{region}” 会用作输出文件名，不能为空、不能含 / \\ : * ? \" < > | 等符号，也不能以 . 开头"
+                )
+            };
+            self.push(src, None, "meta.region", msg);
+        }
+
+        let title = one_line(&m.title);
+        let title_lines = m.title_lines.as_ref().map(|lines| {
+            let lines: Vec<String> = lines.iter().map(|l| one_line(l)).collect();
+            let strip = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            if strip(&lines.concat()) != strip(&title) {
+                self.push(
+                    src,
+                    None,
+                    "meta.title_lines",
+                    format!(
+                        "封面分行连起来是 “{}”，与标题 “{title}” 不一致",
+                        lines.concat()
+                    ),
+                );
+            }
+            lines
+        });
+
+        let meta = MetaView {
+            kind: m.kind.label().to_owned(),
+            title,
+            title_lines,
+            subtitle: m.subtitle.as_deref().map(one_line),
+            region,
+            meeting: m.meeting.as_deref().map(one_line),
+            meeting_date: meeting_date.map(cn::arabic_date),
+            meeting_date_cn: meeting_date.map(cn::full_date),
+            issuer: one_line(&m.issuer),
+            classification: m.classification.as_deref().map(one_line),
+            issue: m.issue.as_deref().map(one_line),
+            source: m.source.as_deref().map(one_line),
+            date_cn: cn::full_date(date),
+            month_cn: cn::month(date),
+            date_iso: date.to_string(),
+            logo: self.logo(data),
+            edition: None,
+        };
+        let render = Render {
+            paper,
+            notice: m.notice.as_deref().map(one_line),
+            accent,
+            fonts,
+        };
+        (meta, render, m.kind)
+    }
+
+    pub(super) fn meta_dates(&mut self, meta: &Parsed<MetaFile>) -> (NaiveDate, Option<NaiveDate>) {
+        let m = &meta.value.meta;
+        let date = self.date(&meta.source, &m.date, "meta.date");
+        let meeting_date = m
+            .meeting_date
+            .as_ref()
+            .map(|d| self.date(&meta.source, d, "meta.meeting_date"));
+        (date, meeting_date)
+    }
+
+    /// 封面图片：只能是数据目录之内的图片文件。
+    fn logo(&mut self, data: &DataSet) -> Option<String> {
+        let logo = data.meta.value.meta.logo.as_ref()?;
+        let src = &data.meta.source;
+        let rel = logo.get_ref();
+        let path = std::path::Path::new(rel);
+        let escapes = path.is_absolute()
+            || path.components().any(|c| {
+                matches!(
+                    c,
+                    std::path::Component::ParentDir | std::path::Component::Prefix(_)
+                )
+            });
+        if escapes {
+            self.push(src, Some(logo.span()), "meta.logo", format!(
+                "图片路径 “{rel}” 越出数据目录：只能写数据目录之内的相对路径，不能用 .. 或绝对路径"
+            ));
+            return None;
+        }
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_lowercase();
+        if !["png", "jpg", "jpeg", "gif", "svg", "webp"].contains(&ext.as_str()) {
+            self.push(
+                src,
+                Some(logo.span()),
+                "meta.logo",
+                format!("“{rel}” 不是支持的图片格式（png、jpg、gif、svg、webp）"),
+            );
+            return None;
+        }
+        match crate::base::sandbox::resolve(&data.dir, rel) {
+            Some(real) => {
+                // 交给模板的是数据目录内的规范路径（去掉 ./ 之类）。
+                let inside = data
+                    .dir
+                    .canonicalize()
+                    .ok()
+                    .and_then(|d| real.strip_prefix(d).ok().map(|p| p.to_owned()))?;
+                Some(format!(
+                    "/data/{}",
+                    inside.to_string_lossy().replace('\\', "/")
+                ))
+            }
+            None => {
+                self.push(
+                    src,
+                    Some(logo.span()),
+                    "meta.logo",
+                    format!("图片 “{rel}” 不存在，或经符号链接指向数据目录之外"),
+                );
+                None
+            }
+        }
+    }
+}
