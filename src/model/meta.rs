@@ -122,6 +122,21 @@ pub struct SummaryBlock {
     /// 小标题（可选），默认取所引用块或章的标题。
     #[serde(default)]
     pub title: Option<String>,
+    /// 只在哪种版本中排（可选）：city（全市版）或 county（县区版）；不写则都排。
+    /// 如县区版的一页纸要留出地方给本县区的数字，可让“会议主要任务”只在全市版出现。
+    #[serde(default)]
+    #[schemars(with = "Option<Only>")]
+    pub only: Option<toml::Spanned<Only>>,
+}
+
+/// 一页纸的块只在哪种版本中排。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Only {
+    /// 只在全市版。
+    City,
+    /// 只在县区版。
+    County,
 }
 
 /// 版式主题：各字体角色使用的字体族，以及默认纸张与强调色。

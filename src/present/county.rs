@@ -472,6 +472,7 @@ impl Counties {
         );
         let count = self.names.len();
         // 一页纸：指标换成本县区的卡片（带名次），目标换成分到本县区的任务。
+        view.summary.blocks = super::summary::for_edition(&city.summary.all_blocks, true);
         for block in &mut view.summary.blocks {
             match block {
                 SummaryBlockView::Indicators { title, cards, ids } => {

@@ -7,7 +7,7 @@ pub mod highlight;
 mod indicators;
 mod meta;
 mod outline;
-mod summary;
+pub mod summary;
 mod tables;
 mod tasks;
 pub mod view;

@@ -9,6 +9,7 @@ use super::view::*;
 use super::{Cx, common};
 use crate::base::text::one_line;
 use crate::load::{DataSet, TASKS};
+use crate::model::meta::Only;
 use crate::model::outline::BlockType;
 
 impl Cx {
@@ -40,6 +41,10 @@ impl Cx {
                 }
                 for (i, b) in s.blocks.iter().enumerate() {
                     let field = format!("summary.blocks[{i}]");
+                    let only = b.only.as_ref().map(|o| *o.get_ref());
+                    if only == Some(Only::County) && data.counties.is_none() {
+                        self.push(src, b.only.as_ref().map(|o| o.span()), format!("{field}.only"), "这个数据集没有县区版（没有 counties.toml），only = \"county\" 的块不会排出");
+                    }
                     let kind = *b.kind.get_ref();
                     let at = b.kind.span();
                     let title = b.title.as_deref().map(one_line);
@@ -83,10 +88,13 @@ impl Cx {
                                 "一页纸的指标块没有指标可排（没有 key = true 的指标，也没有点名）",
                             );
                         }
-                        blocks.push(indicators_block(
-                            title.unwrap_or_else(|| indicators_title.into()),
-                            ids,
-                            catalogue,
+                        blocks.push((
+                            only,
+                            indicators_block(
+                                title.unwrap_or_else(|| indicators_title.into()),
+                                ids,
+                                catalogue,
+                            ),
                         ));
                         continue;
                     }
@@ -170,63 +178,68 @@ impl Cx {
                         .map(|(c, b, _)| heading_of(b).unwrap_or_else(|| c.title.clone()));
                     let title = title.or(default_title);
                     let block = target.map(|(_, b, _)| b);
-                    blocks.push(match (kind, block) {
-                        (BlockType::Targets, b) => {
-                            let targets = match b {
-                                Some(BlockView::Tasks(t)) => t
+                    blocks.push((
+                        only,
+                        match (kind, block) {
+                            (BlockType::Targets, b) => {
+                                let targets = match b {
+                                    Some(BlockView::Tasks(t)) => t
+                                        .tasks
+                                        .iter()
+                                        .flat_map(|t| {
+                                            t.items.iter().flat_map(|i| i.targets.clone())
+                                        })
+                                        .collect(),
+                                    _ => built.targets.clone(),
+                                };
+                                if targets.is_empty() {
+                                    self.push(src, Some(at.clone()), &field, "没有量化目标可排");
+                                }
+                                targets_block(title, &targets)
+                            }
+                            (_, Some(BlockView::Prose(p))) => SummaryBlockView::Prose {
+                                title,
+                                paragraphs: p.paragraphs.clone(),
+                            },
+                            (_, Some(BlockView::Points(p))) => SummaryBlockView::Points {
+                                title,
+                                items: p.items.clone(),
+                            },
+                            (_, Some(BlockView::Facts(f))) => SummaryBlockView::Facts {
+                                title,
+                                facts: f.groups.iter().flat_map(|g| g.facts.clone()).collect(),
+                            },
+                            (_, Some(BlockView::Tasks(t))) => SummaryBlockView::Tasks {
+                                title,
+                                items: t
                                     .tasks
                                     .iter()
-                                    .flat_map(|t| t.items.iter().flat_map(|i| i.targets.clone()))
+                                    .map(|t| NumberedText {
+                                        number: t.heading.number.clone(),
+                                        text: t.brief.clone(),
+                                        original: t.heading.title.clone(),
+                                    })
                                     .collect(),
-                                _ => built.targets.clone(),
-                            };
-                            if targets.is_empty() {
-                                self.push(src, Some(at.clone()), &field, "没有量化目标可排");
-                            }
-                            targets_block(title, &targets)
-                        }
-                        (_, Some(BlockView::Prose(p))) => SummaryBlockView::Prose {
-                            title,
-                            paragraphs: p.paragraphs.clone(),
-                        },
-                        (_, Some(BlockView::Points(p))) => SummaryBlockView::Points {
-                            title,
-                            items: p.items.clone(),
-                        },
-                        (_, Some(BlockView::Facts(f))) => SummaryBlockView::Facts {
-                            title,
-                            facts: f.groups.iter().flat_map(|g| g.facts.clone()).collect(),
-                        },
-                        (_, Some(BlockView::Tasks(t))) => SummaryBlockView::Tasks {
-                            title,
-                            items: t
-                                .tasks
-                                .iter()
-                                .map(|t| NumberedText {
-                                    number: t.heading.number.clone(),
-                                    text: t.brief.clone(),
-                                    original: t.heading.title.clone(),
-                                })
-                                .collect(),
-                        },
-                        (_, Some(BlockView::Trend(t))) => SummaryBlockView::Trend(TrendView {
-                            heading: title.map(|title| Heading {
-                                level: 2,
-                                number: String::new(),
-                                title,
+                            },
+                            (_, Some(BlockView::Trend(t))) => SummaryBlockView::Trend(TrendView {
+                                heading: title.map(|title| Heading {
+                                    level: 2,
+                                    number: String::new(),
+                                    title,
+                                }),
+                                ..t.clone()
                             }),
-                            ..t.clone()
-                        }),
-                        (_, Some(BlockView::Table(t))) => SummaryBlockView::Table(TableView {
-                            heading: title.map(|title| Heading {
-                                level: 2,
-                                number: String::new(),
-                                title,
+                            (_, Some(BlockView::Table(t))) => SummaryBlockView::Table(TableView {
+                                heading: title.map(|title| Heading {
+                                    level: 2,
+                                    number: String::new(),
+                                    title,
+                                }),
+                                ..t.clone()
                             }),
-                            ..t.clone()
-                        }),
-                        _ => continue,
-                    });
+                            _ => continue,
+                        },
+                    ));
                 }
             }
             None => {
@@ -237,28 +250,36 @@ impl Cx {
                     .map(|i| i.id.clone())
                     .collect();
                 if !key.is_empty() {
-                    blocks.push(indicators_block(indicators_title.into(), key, catalogue));
+                    blocks.push((
+                        None,
+                        indicators_block(indicators_title.into(), key, catalogue),
+                    ));
                 }
                 for chapter in &built.chapters {
                     for b in &chapter.blocks {
                         if let BlockView::Tasks(t) = b {
-                            blocks.push(SummaryBlockView::Tasks {
-                                title: Some(heading_of(b).unwrap_or_else(|| chapter.title.clone())),
-                                items: t
-                                    .tasks
-                                    .iter()
-                                    .map(|t| NumberedText {
-                                        number: t.heading.number.clone(),
-                                        text: t.brief.clone(),
-                                        original: t.heading.title.clone(),
-                                    })
-                                    .collect(),
-                            });
+                            blocks.push((
+                                None,
+                                SummaryBlockView::Tasks {
+                                    title: Some(
+                                        heading_of(b).unwrap_or_else(|| chapter.title.clone()),
+                                    ),
+                                    items: t
+                                        .tasks
+                                        .iter()
+                                        .map(|t| NumberedText {
+                                            number: t.heading.number.clone(),
+                                            text: t.brief.clone(),
+                                            original: t.heading.title.clone(),
+                                        })
+                                        .collect(),
+                                },
+                            ));
                         }
                     }
                 }
                 if !built.targets.is_empty() {
-                    blocks.push(targets_block(None, &built.targets));
+                    blocks.push((None, targets_block(None, &built.targets)));
                 }
                 if blocks.is_empty() {
                     self.push(src, None, "summary", "一页纸没有可排的内容：数据中没有重点指标、任务或目标；请在 meta.toml 的 [summary] 中声明要排的块");
@@ -270,7 +291,8 @@ impl Cx {
                 .and_then(|s| s.title.as_deref())
                 .map_or_else(|| meta.title.clone(), one_line),
             headline: declared.and_then(|s| s.headline.as_deref()).map(one_line),
-            blocks,
+            blocks: for_edition(&blocks, false),
+            all_blocks: blocks,
         }
     }
 
@@ -436,4 +458,16 @@ pub fn county_targets_block(
             })
             .collect(),
     }
+}
+
+/// 某个版本的一页纸各块。
+pub fn for_edition(
+    all: &[(Option<Only>, SummaryBlockView)],
+    county: bool,
+) -> Vec<SummaryBlockView> {
+    let this = if county { Only::County } else { Only::City };
+    all.iter()
+        .filter(|(only, _)| only.is_none_or(|o| o == this))
+        .map(|(_, b)| b.clone())
+        .collect()
 }

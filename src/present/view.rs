@@ -339,6 +339,9 @@ pub struct SummaryView {
     /// 标题下的概括语（可选）。
     pub headline: Option<String>,
     pub blocks: Vec<SummaryBlockView>,
+    /// 全部块及其适用的版本（None 为都排），生成各版本时据此挑选；不导出。
+    #[serde(skip)]
+    pub all_blocks: Vec<(Option<crate::model::meta::Only>, SummaryBlockView)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
