@@ -130,9 +130,14 @@ fn county_edition_carries_its_own_figures_ranks_and_shares() {
         let t = jianbao::typeset::typeset(&engine, kind, json.clone(), None, project.date).unwrap();
         let pages = jianbao::typeset::inspect::page_texts(&t.doc);
         let text = pages.concat();
-        for needle in ["睢县", "-0.8", "居全市第9位", "低于全市2.5个百分点", "9.7"] {
+        for needle in ["睢县", "居全市第9位", "低于全市2.5个百分点", "9.7"] {
             assert!(text.contains(needle), "{kind:?} 中没有 “{needle}”");
         }
+        // 负增长：卡片读作“同比下降”，对比图用减号，不用连字符。
+        if kind == Kind::Booklet {
+            assert!(text.contains("−0.8"), "对比图中的负数应为 −0.8");
+        }
+        assert!(!text.contains("-0.8"), "{kind:?} 中负数用了连字符");
         // 示例数据：每一页都有提示。
         for (i, page) in pages.iter().enumerate() {
             assert!(

@@ -93,9 +93,9 @@ fn problems_in_several_files_are_all_reported_at_once() {
 #[test]
 fn missing_data_file_is_named() {
     let data = fixture();
-    std::fs::remove_file(data.path().join("sections.toml")).unwrap();
+    std::fs::remove_file(data.path().join("outline.toml")).unwrap();
     let err = check_fails(data.path());
-    assert!(err.contains("sections.toml 文件不存在"), "{}", err);
+    assert!(err.contains("outline.toml 文件不存在"), "{}", err);
 }
 
 #[test]
@@ -115,9 +115,10 @@ fn overflowing_summary_fails_with_what_to_shorten_and_writes_nothing() {
     let err = stderr(&o);
     assert!(err.contains("一页纸：内容超出一页"), "{err}");
     assert!(
-        err.contains("重点目标（当前 52 项"),
+        err.contains("「2024年重点目标任务一览表」52 项目标"),
         "应指出要精简的部分：{err}"
     );
+    assert!(err.contains("标题（15 字）"), "标题也算在内：{err}");
     assert_no_pdf(out.path());
 }
 
@@ -194,7 +195,7 @@ fn several_problems_in_one_file_are_reported_together() {
 #[test]
 fn toml_syntax_error_points_at_the_line() {
     let data = fixture();
-    let file = data.path().join("sections.toml");
+    let file = data.path().join("outline.toml");
     replace(
         &file,
         "title = \"把握好四个关系\"",
@@ -202,7 +203,7 @@ fn toml_syntax_error_points_at_the_line() {
     );
     let err = check_fails(data.path());
     let line = line_of(&file, |l| l.starts_with("title = \"把握好四个关系"));
-    assert!(err.contains(&format!("sections.toml:{line}:")), "{}", err);
+    assert!(err.contains(&format!("outline.toml:{line}:")), "{}", err);
     assert!(err.contains("TOML 语法错误"), "{}", err);
 }
 
@@ -235,11 +236,8 @@ fn unknown_font_in_theme_is_reported() {
 
 #[test]
 fn missing_required_field_is_named() {
-    let err = check_edited("indicators.toml", "period = \"1至11月\"\n", "");
-    assert!(
-        err.contains("indicators[1]：缺少必填字段 “period”"),
-        "{err}"
-    );
+    let err = check_edited("indicators.toml", "name = \"规上工业增加值\"\n", "");
+    assert!(err.contains("indicators[1]：缺少必填字段 “name”"), "{err}");
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use jianbao::load::SourceFile;
 use jianbao::load::table;
-use jianbao::model::{achievements, counties, indicators, meta, sections, tasks};
+use jianbao::model::{counties, indicators, meta, outline, tasks};
 use proptest::prelude::*;
 
 fn config() -> ProptestConfig {
@@ -72,9 +72,8 @@ proptest! {
         let s = source(&text);
         let _ = s.parse::<meta::MetaFile>();
         let _ = s.parse::<indicators::IndicatorsFile>();
-        let _ = s.parse::<sections::SectionsFile>();
+        let _ = s.parse::<outline::OutlineFile>();
         let _ = s.parse::<tasks::TasksFile>();
-        let _ = s.parse::<achievements::AchievementsFile>();
         let _ = s.parse::<counties::CountiesFile>();
         let _ = s.parse::<counties::CountyFile>();
         let _ = s.strings();
@@ -83,7 +82,7 @@ proptest! {
     /// 在示例文件的随机位置插入、删除字符，整个数据集照样读：要么成功，要么给出问题清单。
     #[test]
     fn mutated_sample_data_never_panics(
-        file in prop::sample::select(vec!["meta.toml", "indicators.toml", "tasks.toml", "counties.toml", "achievements.toml"]),
+        file in prop::sample::select(vec!["meta.toml", "outline.toml", "indicators.toml", "tasks.toml", "counties.toml"]),
         at in 0.0f64..1.0,
         cut in 0usize..40,
         insert in toml_like(),

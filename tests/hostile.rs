@@ -29,7 +29,7 @@ fn markup_in_data_prints_literally() {
     let joined = HOSTILE.join(" ");
     // TOML 字面量字符串（单引号）里反斜杠不转义。
     replace(
-        &data.path().join("achievements.toml"),
+        &data.path().join("outline.toml"),
         "facts = [\n",
         &format!("facts = [\n  '{joined}',\n"),
     );
@@ -74,13 +74,13 @@ fn scripts_the_fonts_lack_fail_with_the_character_named() {
     for (s, code) in [("مرحبا", "U+0645"), ("שלום", "U+05E9"), ("😀", "U+1F600")] {
         let data = fixture();
         replace(
-            &data.path().join("sections.toml"),
+            &data.path().join("outline.toml"),
             "title = \"把握好四个关系\"",
             &format!("title = \"把握好四个关系{s}\""),
         );
         let err = check_fails(data.path());
         assert!(
-            err.contains("relations.title：字体中没有") && err.contains(code),
+            err.contains("chapters[5].title：字体中没有") && err.contains(code),
             "{s}: {err}"
         );
     }

@@ -226,7 +226,7 @@ fn long_unbreakable_strings_fail_instead_of_running_off_the_page() {
     let data = fixture();
     let long = "9".repeat(400);
     replace(
-        &data.path().join("achievements.toml"),
+        &data.path().join("outline.toml"),
         "facts = [\n",
         &format!("facts = [\n  \"数字{long}\",\n"),
     );

@@ -56,7 +56,7 @@ fn booklet_carries_every_chapter_task_and_fact() {
         "会议概况与主要任务",
         "稳中向好、稳中提质、稳中蓄势",
         "把握好四个关系",
-        "四要把握好底线思维与极限思维的关系",
+        "（四）把握好底线思维与极限思维的关系",
         "2024年重点目标任务一览表",
         "（十）坚持以保障安全稳定为底线，全力防范化解各类风险隐患。",
         "增长4%左右",
@@ -68,13 +68,21 @@ fn booklet_carries_every_chapter_task_and_fact() {
     }
     // 序数“一要”被编号取代，原文其余部分照录。
     assert!(text.contains("1.持续提升创新平台能级。"));
+    assert!(!text.contains("1.一要"), "编号与原文序数重复");
     // 每条成绩事实都在。
-    for group in &project.view.achievements.groups {
-        for fact in &group.facts {
-            let fact: String = fact.iter().map(|s| s.text.as_str()).collect();
-            assert!(text.contains(&fact), "手册中没有事实 “{fact}”");
+    let mut facts = 0;
+    for chapter in &project.view.outline {
+        for block in &chapter.blocks {
+            if let jianbao::present::view::BlockView::Facts(f) = block {
+                for fact in f.groups.iter().flat_map(|g| &g.facts) {
+                    let fact: String = fact.iter().map(|s| s.text.as_str()).collect();
+                    assert!(text.contains(&fact), "手册中没有事实 “{fact}”");
+                    facts += 1;
+                }
+            }
         }
     }
+    assert_eq!(facts, 28, "示例数据有 28 条成绩事实");
     // 页码 — 1 — 只出现一次，且在封面和目录之后。
     let first = pages
         .iter()
