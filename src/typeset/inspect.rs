@@ -76,6 +76,69 @@ pub fn overflowing_text(doc: &PagedDocument) -> Vec<(usize, String)> {
     out
 }
 
+/// 互相压住的文字：(页码, 一段文字开头, 另一段文字开头)。排版正常时文字之间只会相邻、不会重叠；
+/// 重叠说明组件的定位算错了（如卡片里的长数字压到旁边的卡片、图表标签压住别的标签）。
+pub fn overlapping_text(doc: &PagedDocument) -> Vec<(usize, String, String)> {
+    let mut out = Vec::new();
+    for (i, page) in doc.pages().iter().enumerate() {
+        // (左, 上, 右, 下, 文字)
+        let mut boxes: Vec<(f64, f64, f64, f64, String)> = Vec::new();
+        walk_placed(&page.frame, Transform::identity(), &mut |ts, pos, item| {
+            if let FrameItem::Text(t) = item {
+                if t.text.trim().is_empty() {
+                    return;
+                }
+                let a = Point::new(pos.x, pos.y - t.size * 0.8).transform(ts);
+                let b = Point::new(pos.x + t.width(), pos.y + t.size * 0.15).transform(ts);
+                boxes.push((
+                    a.x.to_pt().min(b.x.to_pt()),
+                    a.y.to_pt().min(b.y.to_pt()),
+                    a.x.to_pt().max(b.x.to_pt()),
+                    a.y.to_pt().max(b.y.to_pt()),
+                    t.text.chars().take(12).collect(),
+                ));
+            }
+        });
+        for (k, p) in boxes.iter().enumerate() {
+            for q in &boxes[k + 1..] {
+                let w = p.2.min(q.2) - p.0.max(q.0);
+                let h = p.3.min(q.3) - p.1.max(q.1);
+                // 半个点以内的接触不算：相邻的字、紧排的标点会有这样的微小交叠。
+                let min_h = (p.3 - p.1).min(q.3 - q.1);
+                if w > 1.0 && h > min_h * 0.3 {
+                    out.push((i + 1, p.4.clone(), q.4.clone()));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// 一页上的各行文字（按基线分组，自上而下）：(这一行最大的字号, 文字)。
+pub fn page_lines(doc: &PagedDocument, page: usize) -> Vec<(Abs, String)> {
+    let mut items: Vec<(f64, f64, Abs, String)> = Vec::new();
+    if let Some(p) = doc.pages().get(page) {
+        walk_placed(&p.frame, Transform::identity(), &mut |ts, pos, item| {
+            if let FrameItem::Text(t) = item {
+                let at = pos.transform(ts);
+                items.push((at.y.to_pt(), at.x.to_pt(), t.size, t.text.to_string()));
+            }
+        });
+    }
+    items.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut lines: Vec<(f64, Abs, String)> = Vec::new();
+    for (y, _, size, text) in items {
+        match lines.last_mut() {
+            Some((ly, lsize, ltext)) if (y - *ly).abs() < 1.0 => {
+                *lsize = (*lsize).max(size);
+                ltext.push_str(&text);
+            }
+            _ => lines.push((y, size, text)),
+        }
+    }
+    lines.into_iter().map(|(_, s, t)| (s, t)).collect()
+}
+
 /// 带累积变换地遍历：回调拿到 (变换, 本地位置, 元素)。
 fn walk_placed(frame: &Frame, ts: Transform, f: &mut impl FnMut(Transform, Point, &FrameItem)) {
     for (pos, item) in frame.items() {

@@ -155,3 +155,170 @@ pub fn numbers(text: &str) -> Vec<String> {
     }
     out
 }
+
+/// 数据集中要排印的每一项（字符串或数字的原样写法）：(文件:字段, 内容)。
+/// 不排印的键（标识、引用、文件名、版式开关、主题、县区表格的列对应）除外。
+pub fn printable_items(dir: &Path) -> Vec<(String, String)> {
+    const SKIP: &[&str] = &[
+        "id",
+        "type",
+        "ref",
+        "file",
+        "sheet",
+        "form",
+        "style",
+        "only",
+        "chart",
+        "logo",
+        "theme",
+        "key",
+        "higher_is_better",
+        "goals",
+        "goal",
+        "indicators",
+        "name_column",
+        "title_lines",
+        "table",
+        "change_words",
+        "deadline",
+        "date",
+        "meeting_date",
+        "target",
+    ];
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    if let Ok(d) = std::fs::read_dir(dir.join("counties")) {
+        files.extend(d.flatten().map(|e| e.path()));
+    }
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let table = toml::de::DeTable::parse(&text).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        walk(&text, &name, table.get_ref(), "", SKIP, &mut out);
+    }
+    out
+}
+
+fn walk(
+    src: &str,
+    file: &str,
+    table: &toml::de::DeTable<'_>,
+    prefix: &str,
+    skip: &[&str],
+    out: &mut Vec<(String, String)>,
+) {
+    for (key, value) in table {
+        let k = key.get_ref();
+        // indicators.toml 的 indicators 是指标本身，不是 id 列表。
+        if skip.contains(&k.as_ref()) && !(file == "indicators.toml" && k == "indicators") {
+            continue;
+        }
+        // 目标分解的键是县区名，要排印。
+        if prefix.ends_with("values") {
+            out.push((format!("{file}:{prefix}"), k.to_string()));
+        }
+        let path = if prefix.is_empty() {
+            k.to_string()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        walk_value(src, file, value, &path, skip, out);
+    }
+}
+
+fn walk_value(
+    src: &str,
+    file: &str,
+    value: &toml::Spanned<toml::de::DeValue<'_>>,
+    path: &str,
+    skip: &[&str],
+    out: &mut Vec<(String, String)>,
+) {
+    use toml::de::DeValue;
+    let place = format!("{file}:{path}");
+    match value.get_ref() {
+        DeValue::String(s) => out.push((place, s.to_string())),
+        DeValue::Integer(_) | DeValue::Float(_) => {
+            let raw = src[value.span()].replace('_', "");
+            out.push((place, raw.trim_start_matches(['-', '+']).to_owned()));
+        }
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_value(src, file, item, &format!("{path}[{i}]"), skip, out);
+            }
+        }
+        DeValue::Table(t) => walk(src, file, t, path, skip, out),
+        _ => {}
+    }
+}
+
+/// 数据中没有排印出来的项：`texts` 是各版本排出的文字。
+/// 比较时去掉空白（标题分行会吞掉空格）、把减号当作连字符；要点和任务的原文序数（“一要”）由编号取代，也算印出。
+pub fn unprinted(items: &[(String, String)], texts: &str) -> Vec<String> {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| if c == '−' { '-' } else { c })
+            .collect()
+    };
+    let hay = norm(texts);
+    let mut missing = Vec::new();
+    for (place, value) in items {
+        let v = jianbao::base::text::one_line(value);
+        // 限定语里的“…”代表数字：两边的字分别印出。
+        let parts: Vec<&str> = v.split('…').filter(|p| !p.is_empty()).collect();
+        let found = parts.iter().all(|p| {
+            let p = norm(p);
+            hay.contains(&p)
+                || hay.contains(&norm(jianbao::present::cn::strip_ordinal(&p)))
+                || (p.contains("{县区}") && hay.contains(&p.replace("{县区}", "")))
+        });
+        if !found {
+            missing.push(format!("{place} = {value:?}"));
+        }
+    }
+    missing
+}
+
+/// 一个数据集所有版本（全市版和各县区版）的手册和一页纸排出的文字。
+/// 跨页的段落中间夹着页眉（书名、章名）和页脚（— 1 —）：另附一份去掉它们的文字，两份拼在一起返回。
+pub fn all_texts(project: &Project, engine: &Engine) -> String {
+    let mut views = vec![project.view.clone()];
+    if let Some(c) = &project.counties {
+        for name in &c.names {
+            views.push(project.view_for(Some(name)).unwrap());
+        }
+    }
+    let mut raw = String::new();
+    let mut running = vec![project.view.meta.title.clone()];
+    for view in views {
+        running.extend(view.outline.iter().map(|c| c.title.clone()));
+        for kind in Kind::ALL {
+            let json = serde_json::to_vec(&view).unwrap();
+            let t = typeset::typeset(
+                engine,
+                kind,
+                json,
+                Some(project.data.dir.clone()),
+                project.date,
+            )
+            .unwrap_or_else(|p| panic!("{p}"));
+            raw.push_str(&inspect::page_texts(&t.doc).concat());
+        }
+    }
+    let mut body = raw.clone();
+    for n in (1..200).rev() {
+        body = body.replace(&format!("— {n} —"), "");
+    }
+    running.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    for t in running {
+        body = body.replace(&t, "");
+    }
+    raw + "\n" + &body
+}

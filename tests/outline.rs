@@ -1,0 +1,466 @@
+//! 大纲由数据声明：随机的大纲（块的种类、次序、数量、空列表、1–30 项指标、很长的标题）要么排得出来、
+//! 文字互不重叠，要么给出清楚的中文说明；每种块只认自己的字段；各种指标写法照原样印出。
+
+mod common;
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use common::*;
+use jianbao::base::diag::Problems;
+use jianbao::project::Project;
+use jianbao::typeset::{Kind, inspect};
+use proptest::prelude::*;
+
+/// 字体里都有的常用字。
+const HAN: &str = "经济发展质量效益增长稳定民生改善城乡建设工业农业服务投资消费出口创新改革开放全面推进高水平现代化产业体系县区市场主体项目";
+
+fn han(len: usize, seed: usize) -> String {
+    let cs: Vec<char> = HAN.chars().collect();
+    (0..len)
+        .map(|i| cs[(seed * 7 + i * 13) % cs.len()])
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+enum Fig {
+    Growth(i32, u8),
+    Value(i64, u8, usize),
+    Words(usize),
+}
+
+fn fig() -> impl Strategy<Value = Fig> {
+    prop_oneof![
+        (-999i32..999, 0u8..3).prop_map(|(v, d)| Fig::Growth(v, d)),
+        (0i64..99_999_999, 0u8..5, 0usize..4).prop_map(|(v, d, u)| Fig::Value(v, d, u)),
+        (2usize..20).prop_map(Fig::Words),
+    ]
+}
+
+fn decimal(v: i64, d: u8) -> String {
+    if d == 0 {
+        return v.to_string();
+    }
+    let p = 10i64.pow(d as u32);
+    let sign = if v < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}.{:0width$}",
+        v.abs() / p,
+        v.abs() % p,
+        width = d as usize
+    )
+}
+
+#[derive(Debug, Clone)]
+enum BlockKind {
+    Prose(usize, usize),
+    Points(usize),
+    Facts(usize),
+    Indicators(bool),
+    Trend(usize, bool),
+    Table(usize, usize),
+    Tasks,
+    Targets,
+}
+
+/// 多数时候有内容，偶尔是空列表（应当报错说明）。
+fn count(max: usize) -> impl Strategy<Value = usize> {
+    prop_oneof![12 => 1..max, 1 => Just(0)]
+}
+
+fn block() -> impl Strategy<Value = BlockSpec> {
+    (
+        prop_oneof![
+            (count(4), 1usize..300).prop_map(|(n, l)| BlockKind::Prose(n, l)),
+            count(8).prop_map(BlockKind::Points),
+            count(10).prop_map(BlockKind::Facts),
+            any::<bool>().prop_map(BlockKind::Indicators),
+            (count(14), any::<bool>()).prop_map(|(n, b)| BlockKind::Trend(n, b)),
+            (count(25), 1usize..6).prop_map(|(r, c)| BlockKind::Table(r, c)),
+            Just(BlockKind::Tasks),
+            Just(BlockKind::Targets),
+        ],
+        proptest::option::of(1usize..40),
+    )
+}
+
+/// 一个块：种类和（可选的）小标题长度。
+type BlockSpec = (BlockKind, Option<usize>);
+
+#[derive(Debug, Clone)]
+struct Case {
+    title: usize,
+    indicators: Vec<Fig>,
+    chapters: Vec<(usize, Vec<BlockSpec>)>,
+    tasks: usize,
+    summary: bool,
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (
+        1usize..40,
+        proptest::collection::vec(fig(), 1..31),
+        proptest::collection::vec((1usize..30, proptest::collection::vec(block(), 1..4)), 1..5),
+        count(4),
+        any::<bool>(),
+    )
+        .prop_map(|(title, indicators, chapters, tasks, summary)| Case {
+            title,
+            indicators,
+            chapters,
+            tasks,
+            summary,
+        })
+}
+
+fn write_case(dir: &Path, c: &Case) {
+    let mut meta = format!(
+        "[meta]\ntitle = \"{}\"\nregion = \"测试市\"\ndate = 2024-01-02\nissuer = \"测试编写组\"\n",
+        han(c.title, 1)
+    );
+    if c.summary {
+        meta.push_str("\n[summary]\n\n[[summary.blocks]]\ntype = \"indicators\"\n");
+    }
+    std::fs::write(dir.join("meta.toml"), meta).unwrap();
+
+    let mut ind = String::new();
+    for (i, f) in c.indicators.iter().enumerate() {
+        let _ = write!(
+            ind,
+            "\n[[indicators]]\nid = \"i{i}\"\nname = \"{}\"\n",
+            han(2 + i % 14, i)
+        );
+        match f {
+            Fig::Growth(v, d) => {
+                let _ = writeln!(ind, "growth = {}", decimal(*v as i64, *d));
+                if i % 3 == 0 {
+                    ind.push_str("growth_qualifier = \"以上\"\n");
+                }
+            }
+            Fig::Value(v, d, u) => {
+                let unit = ["亿元", "万人", "%", "个"][*u];
+                let _ = writeln!(ind, "value = {}\nunit = \"{unit}\"", decimal(*v, *d));
+                if i % 4 == 1 {
+                    ind.push_str("value_qualifier = \"突破\"\n");
+                }
+            }
+            Fig::Words(n) => {
+                let _ = writeln!(ind, "text = \"{}\"", han(*n, i + 3));
+            }
+        }
+    }
+    std::fs::write(dir.join("indicators.toml"), ind).unwrap();
+
+    let mut tasks = String::new();
+    for t in 0..c.tasks {
+        let _ = write!(
+            tasks,
+            "\n[[tasks]]\ntitle = \"{}，{}。\"\n\n[[tasks.items]]\ntext = \"一要{}。\"\n\n[[tasks.items.targets]]\nid = \"t{t}\"\nwhat = \"{}\"\nquantity = {}\nunit = \"个\"\ndeadline = 2024-12-31\n",
+            han(8 + t, t),
+            han(12, t + 1),
+            han(10, t + 2),
+            han(6, t + 3),
+            t + 1
+        );
+    }
+    let has_tasks_block = c
+        .chapters
+        .iter()
+        .flat_map(|(_, b)| b)
+        .any(|(k, _)| matches!(k, BlockKind::Tasks));
+    if has_tasks_block {
+        std::fs::write(dir.join("tasks.toml"), tasks).unwrap();
+    }
+
+    let mut outline = String::new();
+    for (ci, (title, blocks)) in c.chapters.iter().enumerate() {
+        let _ = write!(outline, "\n[[chapters]]\ntitle = \"{}\"\n", han(*title, ci));
+        for (bi, (kind, btitle)) in blocks.iter().enumerate() {
+            outline.push_str("\n[[chapters.blocks]]\n");
+            if let Some(t) = btitle {
+                let _ = writeln!(outline, "title = \"{}\"", han(*t, bi + 5));
+            }
+            let list = |n: usize, len: usize| -> String {
+                (0..n)
+                    .map(|k| format!("\"{}\"", han(len, k + bi)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            match kind {
+                BlockKind::Prose(n, len) => {
+                    let _ = writeln!(
+                        outline,
+                        "type = \"prose\"\nparagraphs = [{}]",
+                        list(*n, *len)
+                    );
+                }
+                BlockKind::Points(n) => {
+                    let _ = writeln!(outline, "type = \"points\"\nitems = [{}]", list(*n, 9));
+                }
+                BlockKind::Facts(n) => {
+                    let _ = writeln!(outline, "type = \"facts\"\nfacts = [{}]", list(*n, 30));
+                }
+                BlockKind::Indicators(table) => {
+                    let _ = writeln!(
+                        outline,
+                        "type = \"indicators\"\nform = \"{}\"",
+                        if *table { "table" } else { "cards" }
+                    );
+                }
+                BlockKind::Trend(n, bar) => {
+                    let series: Vec<String> = (0..*n)
+                        .map(|k| {
+                            format!(
+                                "{{ label = \"{}月\", value = {} }}",
+                                k + 1,
+                                decimal((k as i64 * 37) % 90 - 30, 1)
+                            )
+                        })
+                        .collect();
+                    let _ = writeln!(
+                        outline,
+                        "type = \"trend\"\nstyle = \"{}\"\nseries = [{}]",
+                        if *bar { "bar" } else { "line" },
+                        series.join(", ")
+                    );
+                }
+                BlockKind::Table(rows, cols) => {
+                    let header = (0..*cols)
+                        .map(|k| format!("\"{}\"", han(2 + k, k)))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let rows: Vec<String> = (0..*rows)
+                        .map(|r| {
+                            let cells: Vec<String> = (0..*cols)
+                                .map(|k| match (k, r % 5) {
+                                    (0, _) => format!("\"{}\"", han(2 + r % 9, r)),
+                                    (_, 4) => "\"—\"".into(),
+                                    _ => decimal((r as i64 * 131 + k as i64 * 17) % 2000 - 500, 1),
+                                })
+                                .collect();
+                            format!("[{}]", cells.join(", "))
+                        })
+                        .collect();
+                    let _ = writeln!(
+                        outline,
+                        "type = \"table\"\ncolumns = [{header}]\nrows = [{}]",
+                        rows.join(", ")
+                    );
+                }
+                BlockKind::Tasks => outline.push_str("type = \"tasks\"\n"),
+                BlockKind::Targets => outline.push_str("type = \"targets\"\n"),
+            }
+        }
+    }
+    std::fs::write(dir.join("outline.toml"), outline).unwrap();
+}
+
+/// 每条问题都是有内容的中文说明。
+fn assert_clear(p: &Problems, case: &Case) {
+    assert!(!p.is_empty());
+    for problem in &p.0 {
+        assert!(
+            problem
+                .message
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "说明不是中文：{problem}\n{case:?}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn random_outlines_build_cleanly_or_fail_clearly(c in case()) {
+        let dir = tempfile::tempdir().unwrap();
+        write_case(dir.path(), &c);
+        let project = match Project::load(dir.path(), &Default::default()) {
+            Ok(p) => p,
+            Err(p) => {
+                assert_clear(&p, &c);
+                return Ok(());
+            }
+        };
+        let engine = engine(&project);
+        for kind in Kind::ALL {
+            let json = serde_json::to_vec(&project.view).unwrap();
+            match jianbao::typeset::typeset(&engine, kind, json, Some(project.data.dir.clone()), project.date) {
+                Ok(t) => {
+                    let overlaps = inspect::overlapping_text(&t.doc);
+                    prop_assert!(overlaps.is_empty(), "{kind:?} 文字重叠：{overlaps:?}\n{c:?}");
+                    if kind == Kind::Booklet {
+                        let text = inspect::page_texts(&t.doc).concat();
+                        for ch in &project.view.outline {
+                            let title: String = ch.title.chars().take(4).collect();
+                            prop_assert!(text.contains(&title), "章标题 {title} 没有排出");
+                        }
+                    }
+                }
+                Err(p) => assert_clear(&p, &c),
+            }
+            if let Err(p) = project.render(&engine, &project.view, kind) {
+                assert_clear(&p, &c);
+            }
+        }
+    }
+}
+
+/// 重叠检查本身会报：模板把两段文字放在同一处时，它能发现。
+#[test]
+fn the_overlap_check_catches_overprinted_text() {
+    let templates = tempfile::tempdir().unwrap();
+    for name in ["booklet.typ", "summary.typ"] {
+        std::fs::write(
+            templates.path().join(name),
+            "#set text(font: \"Noto Sans SC\")\n#place(dx: 10pt, dy: 10pt)[重叠的文字]\n#place(dx: 14pt, dy: 11pt)[压在上面]\n",
+        )
+        .unwrap();
+    }
+    let project = load(&sample_dir());
+    let fonts = jianbao::typeset::fonts::load(&[]).unwrap();
+    let engine = jianbao::project::engine(fonts, Some(templates.path()), &project).unwrap();
+    let json = serde_json::to_vec(&project.view).unwrap();
+    let t = jianbao::typeset::typeset(&engine, Kind::Summary, json, None, project.date).unwrap();
+    assert_eq!(inspect::overlapping_text(&t.doc).len(), 1);
+}
+
+fn check_outline(outline: &str) -> String {
+    let data = fixture();
+    std::fs::write(data.path().join("outline.toml"), outline).unwrap();
+    check_fails(data.path())
+}
+
+#[test]
+fn a_field_that_does_not_belong_to_the_block_type_is_an_error() {
+    let err = check_outline(
+        "[[chapters]]\ntitle = \"一\"\n\n[[chapters.blocks]]\ntype = \"points\"\nitems = [\"甲\"]\nparagraphs = [\"乙\"]\n",
+    );
+    assert!(
+        err.contains("chapters[0].blocks[0].paragraphs：type = \"points\" 的块没有 paragraphs 字段（可用：id、title、items）"),
+        "{err}"
+    );
+}
+
+#[test]
+fn empty_lists_and_chapters_are_explained() {
+    let err = check_outline(
+        "[[chapters]]\ntitle = \"空章\"\n\n[[chapters]]\ntitle = \"二\"\n\n[[chapters.blocks]]\ntype = \"points\"\nitems = []\n",
+    );
+    assert!(err.contains("第1章“空章”没有内容块"), "{err}");
+    assert!(err.contains("points 块没有要点"), "{err}");
+}
+
+#[test]
+fn unknown_block_type_lists_the_types() {
+    let err =
+        check_outline("[[chapters]]\ntitle = \"一\"\n\n[[chapters.blocks]]\ntype = \"chart\"\n");
+    assert!(err.contains("chapters[0].blocks[0].type"), "{err}");
+    assert!(err.contains("prose") && err.contains("trend"), "{err}");
+}
+
+#[test]
+fn indicators_left_unprinted_are_reported() {
+    let data = fixture();
+    append(
+        &data.path().join("indicators.toml"),
+        "\n[[indicators]]\nid = \"extra\"\nname = \"多余的指标\"\ngrowth = 1\nkey = false\n",
+    );
+    replace(
+        &data.path().join("outline.toml"),
+        "type = \"indicators\"\nid = \"economy\"\n",
+        "type = \"indicators\"\nid = \"economy\"\nindicators = [\"gdp\", \"industry\", \"investment\", \"retail\", \"revenue\", \"expenditure\", \"deposits\", \"loans\"]\n",
+    );
+    let err = check_fails(data.path());
+    assert!(err.contains("指标 “extra” 没有排在任何地方"), "{err}");
+}
+
+#[test]
+fn qualifiers_and_numbers_are_checked() {
+    for (from, to, expect) in [
+        (
+            "growth = 4\n",
+            "growth = 4\nvalue = 1\nunit = \"亿元\"\n",
+            "请改用 value_qualifier 或 growth_qualifier",
+        ),
+        (
+            "qualifier = \"左右\"",
+            "qualifier = \"大约\"",
+            "不认得限定语 “大约”",
+        ),
+        ("growth = 1.7", "growth = 1e21", "科学计数法"),
+        ("growth = 1.7", "growth = 190.123456789012", "12 位小数"),
+        ("growth = 1.7", "growth = 1.7\nchange = 0.5", "change_base"),
+    ] {
+        let err = check_edited("indicators.toml", from, to);
+        assert!(err.contains(expect), "{to}: {err}");
+    }
+}
+
+#[test]
+fn summary_references_are_checked() {
+    let err = check_edited("meta.toml", "ref = \"relations\"", "ref = \"relashuns\"");
+    assert!(err.contains("大纲中没有 id 为 “relashuns” 的块"), "{err}");
+    let err = check_edited("meta.toml", "ref = \"relations\"", "ref = \"tasks\"");
+    assert!(err.contains("“tasks” 是 tasks 块，不是 points 块"), "{err}");
+}
+
+#[test]
+fn a_value_qualifier_is_printed_with_its_value() {
+    let data = fixture();
+    replace(
+        &data.path().join("indicators.toml"),
+        "id = \"revenue\"\n",
+        "id = \"revenue\"\nqualifier = \"以上\"\n",
+    );
+    let project = load(data.path());
+    let engine = engine(&project);
+    for kind in Kind::ALL {
+        let text = pages(&project, &engine, kind).concat();
+        assert!(
+            text.contains("190.1亿元以上"),
+            "{kind:?} 应印出 190.1亿元以上"
+        );
+    }
+}
+
+#[test]
+fn long_titles_break_into_balanced_lines() {
+    let data = fixture();
+    replace(
+        &data.path().join("meta.toml"),
+        "title = \"构筑建设新高地 擘画发展新蓝图\"",
+        "title = \"全面推进高质量发展全力建设现代化强市\"",
+    );
+    let project = load(data.path());
+    let engine = engine(&project);
+    let json = serde_json::to_vec(&project.view).unwrap();
+    let t = jianbao::typeset::typeset(
+        &engine,
+        Kind::Booklet,
+        json,
+        Some(project.data.dir.clone()),
+        project.date,
+    )
+    .unwrap();
+    // 封面上标题各行的字数相差不超过 2。
+    let lines = inspect::page_lines(&t.doc, 0);
+    let biggest = lines
+        .iter()
+        .map(|(s, _)| *s)
+        .fold(typst::layout::Abs::zero(), |a, b| a.max(b));
+    let lines: Vec<String> = lines
+        .into_iter()
+        .filter(|(s, _)| *s == biggest)
+        .map(|(_, t)| t)
+        .collect();
+    assert!(lines.len() >= 2, "{lines:?}");
+    let counts: Vec<usize> = lines.iter().map(|l| l.chars().count()).collect();
+    let (lo, hi) = (counts.iter().min().unwrap(), counts.iter().max().unwrap());
+    assert!(hi - lo <= 2 && *lo >= 3, "标题分行不均衡：{lines:?}");
+}
