@@ -654,6 +654,7 @@ fn county_card(
         name: ind.name.clone(),
         period: ind.period.clone(),
         badge: Some(badge),
+        long: super::indicators::is_long(&main),
         main,
         lines: lines
             .iter()

@@ -358,6 +358,7 @@ impl Cx {
                 name: name.clone(),
                 period: ind.period.as_deref().map(one_line),
                 badge: None,
+                long: is_long(&main),
                 main,
                 lines: card_lines,
             },
@@ -378,6 +379,23 @@ impl Cx {
             higher_is_better: ind.higher_is_better,
         }
     }
+}
+
+/// 主数字一行的大致宽度（以大字的一个汉字宽为 1）：数字和西文约半个字宽，小字再打个折扣。
+/// 超过 5 个字宽的，模板才去量实际宽度，必要时缩小。
+pub fn is_long(pieces: &[Piece]) -> bool {
+    let width: f64 = pieces
+        .iter()
+        .map(|p| {
+            let w: f64 = p
+                .text
+                .chars()
+                .map(|c| if c.is_ascii() { 0.55 } else { 1.0 })
+                .sum();
+            if p.big { w } else { w * 0.45 }
+        })
+        .sum();
+    width > 5.0
 }
 
 /// 去掉空段，相邻同类的段合并。

@@ -106,6 +106,8 @@ pub struct CardView {
     pub badge: Option<String>,
     /// 主数字一行。
     pub main: Vec<Piece>,
+    /// 主数字一行较长，卡片窄时可能要缩小才放得下（模板只对这样的卡片量宽度）。
+    pub long: bool,
     /// 主数字下方的说明，每个元素一行，如“同比增长”“增长11.46%”“比1—9月加快0.5个百分点”。
     pub lines: Vec<Vec<Segment>>,
 }
