@@ -294,6 +294,8 @@ proptest! {
                 Ok(t) => {
                     let overlaps = inspect::overlapping_text(&t.doc);
                     prop_assert!(overlaps.is_empty(), "{kind:?} 文字重叠：{overlaps:?}\n{c:?}");
+                    let empty = inspect::empty_frames(&t.doc);
+                    prop_assert!(empty.is_empty(), "{kind:?} 有空框：{empty:?}\n{c:?}");
                     if kind == Kind::Booklet {
                         let text = inspect::page_texts(&t.doc).concat();
                         for ch in &project.view.outline {
@@ -307,6 +309,119 @@ proptest! {
             if let Err(p) = project.render(&engine, &project.view, kind) {
                 assert_clear(&p, &c);
             }
+        }
+    }
+}
+
+/// 空框检查本身会报：卡片网格留下空格子时，它能发现。
+#[test]
+fn the_empty_frame_check_catches_an_empty_card() {
+    let templates = tempfile::tempdir().unwrap();
+    for name in ["booklet.typ", "summary.typ"] {
+        std::fs::write(
+            templates.path().join(name),
+            "#set text(font: \"Noto Sans SC\")\n#grid(columns: (1fr, 1fr), inset: 8pt, stroke: (left: 2.5pt + red), [有字的卡片\\ 第二行\\ 第三行], [])\n",
+        )
+        .unwrap();
+    }
+    let project = load(&sample_dir());
+    let fonts = jianbao::typeset::fonts::load(&[]).unwrap();
+    let engine = jianbao::project::engine(fonts, Some(templates.path()), &project).unwrap();
+    let json = serde_json::to_vec(&project.view).unwrap();
+    let t = jianbao::typeset::typeset(&engine, Kind::Summary, json, None, project.date).unwrap();
+    assert_eq!(inspect::empty_frames(&t.doc).len(), 1);
+}
+
+#[test]
+fn an_odd_number_of_cards_leaves_no_empty_frame() {
+    for n in [1, 3, 5, 7] {
+        let data = fixture();
+        let ids: Vec<String> = [
+            "gdp",
+            "industry",
+            "investment",
+            "retail",
+            "revenue",
+            "expenditure",
+            "deposits",
+        ]
+        .iter()
+        .take(n)
+        .map(|i| format!("\"{i}\""))
+        .collect();
+        replace(
+            &data.path().join("outline.toml"),
+            "type = \"indicators\"\nid = \"economy\"\n",
+            &format!(
+                "type = \"indicators\"\nid = \"economy\"\nindicators = [{}]\n",
+                ids.join(", ")
+            ),
+        );
+        replace(
+            &data.path().join("meta.toml"),
+            "type = \"indicators\"\ntitle = \"主要经济指标\"",
+            &format!(
+                "type = \"indicators\"\ntitle = \"主要经济指标\"\nindicators = [{}]",
+                ids.join(", ")
+            ),
+        );
+        // 其余指标放进一个表格式的指标块，免得被报“没有排出”。
+        append(
+            &data.path().join("outline.toml"),
+            "\n[[chapters]]\ntitle = \"其余指标\"\n\n[[chapters.blocks]]\ntype = \"indicators\"\nform = \"table\"\n",
+        );
+        let project = load(data.path());
+        let engine = engine(&project);
+        for kind in Kind::ALL {
+            let json = serde_json::to_vec(&project.view).unwrap();
+            let t = jianbao::typeset::typeset(
+                &engine,
+                kind,
+                json,
+                Some(project.data.dir.clone()),
+                project.date,
+            )
+            .unwrap();
+            assert!(
+                inspect::empty_frames(&t.doc).is_empty(),
+                "{n} 张卡片 {kind:?} 有空框"
+            );
+        }
+    }
+}
+
+#[test]
+fn long_chart_labels_never_leave_one_character_alone() {
+    let data = fixture();
+    replace(
+        &data.path().join("indicators.toml"),
+        "name = \"规上工业增加值\"",
+        "name = \"城镇居民人均可支配收入\"",
+    );
+    replace(
+        &data.path().join("indicators.toml"),
+        "name = \"固定资产投资\"",
+        "name = \"规模以上工业战略性新兴产业增加值累计\"",
+    );
+    let project = load(data.path());
+    let engine = engine(&project);
+    let json = serde_json::to_vec(&project.view).unwrap();
+    let t = jianbao::typeset::typeset(
+        &engine,
+        Kind::Booklet,
+        json,
+        Some(project.data.dir.clone()),
+        project.date,
+    )
+    .unwrap();
+    for page in 0..t.doc.pages().len() {
+        for (_, line) in inspect::page_lines(&t.doc, page) {
+            let n = line.trim().chars().count();
+            assert!(
+                n != 1 || !"入计".contains(line.trim()),
+                "第{}页有一个字单独成行：{line}",
+                page + 1
+            );
         }
     }
 }

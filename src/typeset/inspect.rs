@@ -114,6 +114,52 @@ pub fn overlapping_text(doc: &PagedDocument) -> Vec<(usize, String, String)> {
     out
 }
 
+/// 空的框：卡片左边的粗色条（2pt 以上的竖线）旁边没有文字的地方，(页码, 竖线的位置 mm)。
+/// 卡片网格最后一行不满时若留下空格子，这里就会报出来。
+pub fn empty_frames(doc: &PagedDocument) -> Vec<(usize, (f64, f64))> {
+    use typst::visualize::Geometry;
+    let mut out = Vec::new();
+    for (i, page) in doc.pages().iter().enumerate() {
+        let mut rules: Vec<(f64, f64, f64)> = Vec::new();
+        let mut texts: Vec<(f64, f64)> = Vec::new();
+        walk_placed(
+            &page.frame,
+            Transform::identity(),
+            &mut |ts, pos, item| match item {
+                FrameItem::Shape(shape, _) => {
+                    if let (Geometry::Line(to), Some(stroke)) = (&shape.geometry, &shape.stroke)
+                        && stroke.thickness >= Abs::pt(2.0)
+                        && to.x.to_pt().abs() < 0.01
+                        && to.y.to_pt().abs() > 10.0
+                    {
+                        let a = pos.transform(ts);
+                        let b = (pos + *to).transform(ts);
+                        rules.push((
+                            a.x.to_pt(),
+                            a.y.to_pt().min(b.y.to_pt()),
+                            a.y.to_pt().max(b.y.to_pt()),
+                        ));
+                    }
+                }
+                FrameItem::Text(t) if !t.text.trim().is_empty() => {
+                    let a = pos.transform(ts);
+                    texts.push((a.x.to_pt(), a.y.to_pt()));
+                }
+                _ => {}
+            },
+        );
+        for (x, top, bottom) in rules {
+            let beside = texts
+                .iter()
+                .any(|(tx, ty)| *tx >= x && *tx <= x + 60.0 && *ty >= top && *ty <= bottom);
+            if !beside {
+                out.push((i + 1, (x * 25.4 / 72.0, top * 25.4 / 72.0)));
+            }
+        }
+    }
+    out
+}
+
 /// 一页上的各行文字（按基线分组，自上而下）：(这一行最大的字号, 文字)。
 pub fn page_lines(doc: &PagedDocument, page: usize) -> Vec<(Abs, String)> {
     let mut items: Vec<(f64, f64, Abs, String)> = Vec::new();
