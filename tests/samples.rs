@@ -64,7 +64,7 @@ fn the_completeness_check_catches_a_dropped_field() {
     );
     replace(
         &templates.path().join("summary.typ"),
-        "if meta.source != none { \"　\" + meta.source }",
+        "if meta.source != none { \"资料来源：\" + meta.source; linebreak() }",
         "",
     );
     let dir = sample("zhengzhou-2023");
