@@ -1,0 +1,213 @@
+//! 可靠性（issue 9）：Excel 单元格按用户看到的样子读、并发批量、SIGTERM、模板的时间与页数上限、
+//! 小问题（--jobs 0、中文的参数错误、JIANBAO_FONTS、问题清单的上限、--out 是文件、权限、系统错误的中文说明）。
+
+mod common;
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use calamine::{Data, Reader, open_workbook_auto};
+use common::*;
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet};
+
+// ---------------------------------------------------------------------------
+// Excel 单元格
+
+/// 把示例数据的 counties.xlsx 原样重写一遍（第 2 行表头，第 3–11 行九个县区，A 列县区名，B–I 列八个指标），
+/// `edit` 可以改写某些单元格：返回 true 表示它已经写了这一格。
+fn rewrite_counties(dir: &Path, edit: impl Fn(&mut Worksheet, u32, u16, &Data) -> bool) {
+    let path = dir.join("counties.xlsx");
+    let mut book = open_workbook_auto(&path).unwrap();
+    let range = book.worksheet_range("指标").unwrap();
+    let mut out = Workbook::new();
+    let sheet = out.add_worksheet();
+    sheet.set_name("指标").unwrap();
+    let (r0, c0) = range.start().unwrap();
+    for (i, row) in range.rows().enumerate() {
+        for (j, d) in row.iter().enumerate() {
+            let (r, c) = (r0 + i as u32, (c0 as usize + j) as u16);
+            if edit(sheet, r, c, d) {
+                continue;
+            }
+            match d {
+                Data::Float(f) => sheet.write_number(r, c, *f).map(|_| ()),
+                Data::Int(i) => sheet.write_number(r, c, *i as f64).map(|_| ()),
+                Data::String(s) => sheet.write_string(r, c, s).map(|_| ()),
+                Data::Empty => Ok(()),
+                other => panic!("示例表格中没想到的单元格：{other:?}"),
+            }
+            .unwrap();
+        }
+    }
+    out.save(&path).unwrap();
+}
+
+/// 第 `row` 行（1 起，与 Excel 一致）第 `col` 列（0 起）。
+fn is(r: u32, c: u16, row: u32, col: u16) -> bool {
+    r + 1 == row && c == col
+}
+
+fn export(dir: &Path, county: &str) -> String {
+    let o = jianbao(&["export-json", dir.to_str().unwrap(), "--county", county]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+}
+
+#[test]
+fn a_date_cell_in_a_number_column_is_an_error_naming_its_cell() {
+    let data = fixture();
+    rewrite_counties(data.path(), |s, r, c, _| {
+        is(r, c, 5, 1) && {
+            let date = ExcelDateTime::from_ymd(2023, 12, 25).unwrap();
+            let fmt = Format::new().set_num_format("yyyy-mm-dd");
+            s.write_datetime_with_format(r, c, &date, &fmt).unwrap();
+            true
+        }
+    });
+    let err = check_fails(data.path());
+    assert!(
+        err.contains("工作表「指标」第5行 B列 生产总值增速（%）：“2023-12-25” 是日期，不是数字"),
+        "{err}"
+    );
+    assert!(!err.contains("45285"), "不应把日期读成序号：{err}");
+}
+
+#[test]
+fn a_percent_cell_is_read_as_shown() {
+    let data = fixture();
+    rewrite_counties(data.path(), |s, r, c, _| {
+        is(r, c, 5, 1) && {
+            let fmt = Format::new().set_num_format("0.00%");
+            s.write_number_with_format(r, c, 0.0471, &fmt).unwrap();
+            true
+        }
+    });
+    let json = export(data.path(), "永城市");
+    assert!(
+        json.contains("\"text\": \"4.71\""),
+        "百分比格式的 0.0471 应读作 4.71"
+    );
+    assert!(!json.contains("0.0471"), "不应读成 0.0471");
+}
+
+#[test]
+fn float_noise_is_printed_as_the_cell_shows_it() {
+    let data = fixture();
+    rewrite_counties(data.path(), |s, r, c, _| {
+        is(r, c, 5, 7) && {
+            s.write_number(r, c, 788.3600000000001).unwrap();
+            true
+        }
+    });
+    let json = export(data.path(), "永城市");
+    assert!(!json.contains("788.3600000000001"), "不应印出浮点尾巴");
+    assert!(json.contains("\"text\": \"788.36\""));
+}
+
+/// rust_xlsxwriter 总会为公式写上结果 0；去掉它，就像程序生成、从没在 Excel 中打开过的文件。
+fn strip_formula_results(path: &Path) {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut entries = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).unwrap();
+        entries.push((f.name().to_owned(), bytes));
+    }
+    let out = std::fs::File::create(path).unwrap();
+    let mut w = zip::ZipWriter::new(out);
+    for (name, bytes) in entries {
+        let bytes = if name.starts_with("xl/worksheets/") {
+            let s = String::from_utf8(bytes).unwrap();
+            assert!(s.contains("</f><v>0</v>"), "应有公式");
+            s.replace("</f><v>0</v>", "</f>").into_bytes()
+        } else {
+            bytes
+        };
+        w.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(&bytes).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+#[test]
+fn a_formula_without_a_saved_result_says_so() {
+    let data = fixture();
+    rewrite_counties(data.path(), |s, r, c, _| {
+        is(r, c, 5, 5) && {
+            s.write_formula(r, c, "G5/2").unwrap();
+            true
+        }
+    });
+    strip_formula_results(&data.path().join("counties.xlsx"));
+    let err = check_fails(data.path());
+    assert!(
+        err.contains("工作表「指标」第5行 F列 这一格是公式（=G5/2）"),
+        "{err}"
+    );
+    assert!(
+        err.contains("请用 Excel 或 WPS 打开这个文件并保存"),
+        "{err}"
+    );
+    assert!(!err.contains("单元格为空"), "{err}");
+}
+
+#[test]
+fn merged_name_cells_are_reported_once_at_the_merge() {
+    let data = fixture();
+    // A5:A6 合并：永城市占了两行，民权县那一行没有名字。
+    rewrite_counties(data.path(), |s, r, c, d| {
+        if is(r, c, 5, 0) {
+            let Data::String(name) = d else { panic!() };
+            s.merge_range(r, c, r + 1, c, name, &Format::new()).unwrap();
+            return true;
+        }
+        is(r, c, 6, 0)
+    });
+    let err = check_fails(data.path());
+    assert_eq!(err.matches("合并单元格").count(), 1, "{err}");
+    assert!(
+        err.contains("工作表「指标」第5行 A列 A5:A6 是合并单元格"),
+        "{err}"
+    );
+    assert!(!err.contains("第2行"), "不应指向表头：{err}");
+
+    // batch 不会只在八个县区中排名次：什么都不排。
+    let out = tempfile::tempdir().unwrap();
+    let o = jianbao(&[
+        "batch",
+        data.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(pdf_files(out.path()).is_empty());
+}
+
+// ---------------------------------------------------------------------------
+// 共用
+
+/// 目录下（含子目录）所有 PDF，相对 `dir` 的路径。
+fn pdf_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(
+                pdf_files(&path)
+                    .into_iter()
+                    .map(|p| Path::new(&entry.file_name()).join(p)),
+            );
+        } else if path.extension().is_some_and(|e| e == "pdf") {
+            out.push(PathBuf::from(entry.file_name()));
+        }
+    }
+    out.sort();
+    out
+}
