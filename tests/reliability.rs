@@ -211,3 +211,163 @@ fn pdf_files(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// 生成一个有 `n` 个县区的数据集（示例数据的全市部分 + csv 县区表格）；`shift` 改变县区数字，两份数据排出的文件不同。
+fn many_counties(n: usize, shift: usize) -> tempfile::TempDir {
+    let data = fixture();
+    let mut csv = String::from("县区,生产总值增速（%）\n");
+    let mut toml = String::from(
+        "scope = \"全市\"\n[table]\nfile = \"counties.csv\"\nname_column = \"县区\"\n[[table.columns]]\nheader = \"生产总值增速（%）\"\nfield = \"gdp.growth\"\n",
+    );
+    for i in 0..n {
+        csv.push_str(&format!(
+            "测试县{i:04},{}.{}\n",
+            2 + (i + shift) % 5,
+            i % 10
+        ));
+        toml.push_str(&format!("[[counties]]\nname = \"测试县{i:04}\"\n"));
+    }
+    std::fs::write(data.path().join("counties.csv"), csv).unwrap();
+    std::fs::write(data.path().join("counties.toml"), toml).unwrap();
+    std::fs::remove_file(data.path().join("counties.xlsx")).unwrap();
+    data
+}
+
+fn spawn_batch(data: &Path, out: &Path, extra: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args([
+            "batch",
+            data.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .args(extra)
+        .current_dir(root())
+        .env_remove("JIANBAO_FONTS")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// 清单与目录一致：目录里每个 PDF 都在清单中（本次写出的或此前留下的）恰好一次，sha256 与文件相符；
+/// 没有临时文件，没有留下锁文件。返回本次写出的份数。
+fn assert_manifest_matches_folder(out: &Path) -> usize {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let listed: Vec<(String, String)> = ["outputs", "earlier"]
+        .iter()
+        .flat_map(|k| manifest[k].as_array().cloned().unwrap_or_default())
+        .map(|o| {
+            (
+                o["path"].as_str().unwrap().to_owned(),
+                o["sha256"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let mut paths: Vec<PathBuf> = listed.iter().map(|(p, _)| PathBuf::from(p)).collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        pdf_files(out),
+        "清单应列出目录中的每个 PDF，恰好一次"
+    );
+    for (path, sha) in &listed {
+        let bytes = std::fs::read(out.join(path)).unwrap();
+        assert_eq!(&sha256_hex(&bytes), sha, "{path} 的 sha256 与清单不符");
+    }
+    let leftovers: Vec<String> = walk(out)
+        .into_iter()
+        .filter(|p| p.ends_with(".tmp") || p.ends_with(".jianbao.lock"))
+        .collect();
+    assert!(leftovers.is_empty(), "不应留下临时文件或锁：{leftovers:?}");
+    manifest["outputs"].as_array().unwrap().len()
+}
+
+fn walk(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        if entry.path().is_dir() {
+            out.extend(walk(&entry.path()));
+        } else {
+            out.push(entry.path().to_string_lossy().into_owned());
+        }
+    }
+    out
+}
+
+#[test]
+fn two_concurrent_batches_into_one_folder_leave_it_consistent() {
+    let a = fixture();
+    let b = fixture();
+    // 两份不同的数据：b 的编印单位不同，排出的每个文件都不同。
+    replace(&b.path().join("meta.toml"), "商丘", "商邱");
+    let out = tempfile::tempdir().unwrap();
+    let first = spawn_batch(a.path(), out.path(), &["--only", "booklet"]);
+    let second = spawn_batch(b.path(), out.path(), &["--only", "booklet"]);
+    let first = first.wait_with_output().unwrap();
+    let second = second.wait_with_output().unwrap();
+    let codes = [first.status.code(), second.status.code()];
+    let refused: Vec<&std::process::Output> = [&first, &second]
+        .into_iter()
+        .filter(|o| !o.status.success())
+        .collect();
+    assert_eq!(refused.len(), 1, "应有一个被拒绝，退出码：{codes:?}");
+    let err = stderr(refused[0]);
+    assert_eq!(refused[0].status.code(), Some(3), "{err}");
+    assert!(err.contains("正被另一个 jianbao 进程使用"), "{err}");
+    assert_eq!(assert_manifest_matches_folder(out.path()), 10);
+}
+
+#[test]
+fn sigterm_during_a_rerun_leaves_a_manifest_that_matches_the_folder() {
+    let out = tempfile::tempdir().unwrap();
+    let first = many_counties(15, 0);
+    let o = jianbao(&[
+        "batch",
+        first.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--only",
+        "booklet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(assert_manifest_matches_folder(out.path()), 16);
+
+    // 数字不同的数据，重排到同一个目录；写出几份后发 SIGTERM。
+    let second = many_counties(15, 2);
+    let started = std::time::SystemTime::now();
+    let child = spawn_batch(second.path(), out.path(), &["--only", "booklet"]);
+    let fresh = || {
+        pdf_files(out.path())
+            .iter()
+            .filter(|p| {
+                std::fs::metadata(out.path().join(p))
+                    .and_then(|m| m.modified())
+                    .is_ok_and(|t| t > started)
+            })
+            .count()
+    };
+    let t = Instant::now();
+    while fresh() < 4 && t.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
+    assert!(stderr(&output).contains("已中断"), "{}", stderr(&output));
+    let written = assert_manifest_matches_folder(out.path());
+    assert!((4..16).contains(&written), "本次写出 {written} 份");
+}
