@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use jianbao::typeset::Kind;
+use jianbao::typeset::world::Limits;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -66,11 +67,44 @@ pub struct OutputArgs {
     /// 只排一种文档：booklet（简报手册）或 summary（一页纸）
     #[arg(long, value_name = "文档", hide_possible_values = true)]
     pub only: Option<Kind>,
+    /// 每份文档排版的最长时间（秒，默认 60）；超时的文档报错，批量中其余文档照排
+    #[arg(long = "time-limit", value_name = "秒", value_parser = positive_seconds)]
+    pub time_limit: Option<f64>,
+    /// 每份文档的最多页数（默认 500）
+    #[arg(long = "max-pages", value_name = "N", value_parser = positive)]
+    pub max_pages: Option<usize>,
 }
 
 impl OutputArgs {
     pub fn kinds(&self) -> Vec<Kind> {
         self.only.map_or(Kind::ALL.to_vec(), |k| vec![k])
+    }
+
+    pub fn limits(&self) -> Limits {
+        let default = Limits::default();
+        Limits {
+            time: self
+                .time_limit
+                .map_or(default.time, std::time::Duration::from_secs_f64),
+            pages: self.max_pages.unwrap_or(default.pages),
+        }
+    }
+}
+
+/// 正整数（--jobs、--max-pages）。
+fn positive(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("须为正整数，至少为 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err("须为正整数，如 4".into()),
+    }
+}
+
+/// 正的秒数，可有小数（--time-limit）。
+fn positive_seconds(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 1e9 => Ok(v),
+        _ => Err("须为正的秒数，如 60 或 2.5".into()),
     }
 }
 
@@ -109,7 +143,7 @@ pub struct BatchArgs {
     )]
     pub counties: String,
     /// 并行排版的线程数（默认为处理器核数）
-    #[arg(long, short, value_name = "N")]
+    #[arg(long, short, value_name = "N", value_parser = positive)]
     pub jobs: Option<usize>,
     /// 只排第 K 份（共 N 份），供多台机器分担，如 2/8
     #[arg(long, value_name = "K/N")]
@@ -139,7 +173,7 @@ pub struct BenchArgs {
     )]
     pub regions: usize,
     /// 并行线程数（默认为处理器核数）
-    #[arg(long, short, value_name = "N")]
+    #[arg(long, short, value_name = "N", value_parser = positive)]
     pub jobs: Option<usize>,
     /// 官方 typst 命令行的路径；给出时对比“每份文档运行一次 typst compile”的用时
     #[arg(long, value_name = "路径")]

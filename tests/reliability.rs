@@ -371,3 +371,124 @@ fn sigterm_during_a_rerun_leaves_a_manifest_that_matches_the_folder() {
     let written = assert_manifest_matches_folder(out.path());
     assert!((4..16).contains(&written), "本次写出 {written} 份");
 }
+
+// ---------------------------------------------------------------------------
+// 模板的时间与页数上限
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// 模板副本：夏邑县的简报手册是个不分配内存的死循环（1e10 次空循环；`while` 会被 typst 自己识破，`for` 不会）。
+fn runaway_templates() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("templates"), dir.path());
+    let anchor = "#let data = json(sys.inputs.at(\"data\", default: \"/data.json\"))\n";
+    replace(
+        &dir.path().join("booklet.typ"),
+        anchor,
+        &format!(
+            "{anchor}#if data.meta.edition == \"夏邑县\" {{ for i in range(100000) {{ for j in range(100000) {{}} }} }}\n"
+        ),
+    );
+    dir
+}
+
+#[test]
+fn a_runaway_template_stops_within_the_time_limit() {
+    let templates = runaway_templates();
+    let out = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let o = jianbao(&[
+        "build",
+        "--county",
+        "夏邑县",
+        "--only",
+        "booklet",
+        "--templates",
+        templates.path().to_str().unwrap(),
+        "--time-limit",
+        "2",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    // 死循环要跑很久；上限 2 秒，给足启动时间。
+    assert!(started.elapsed() < Duration::from_secs(45));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o)
+            .contains("简报手册：排版超过 2 秒仍未完成，已放弃。多半是模板里有失控的循环或递归"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("--time-limit"), "{}", stderr(&o));
+    assert!(pdf_files(out.path()).is_empty());
+}
+
+#[test]
+fn in_a_batch_a_runaway_document_fails_alone() {
+    let templates = runaway_templates();
+    let out = tempfile::tempdir().unwrap();
+    let o = jianbao(&[
+        "batch",
+        "--counties",
+        "永城市,夏邑县",
+        "--only",
+        "booklet",
+        "--templates",
+        templates.path().to_str().unwrap(),
+        "--time-limit",
+        "3",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(
+        pdf_files(out.path()),
+        vec![
+            PathBuf::from("商丘市-简报手册.pdf"),
+            PathBuf::from("永城市/永城市-简报手册.pdf")
+        ]
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("manifest.json")).unwrap()).unwrap();
+    let failures = manifest["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0]["region"], "夏邑县");
+    assert!(
+        failures[0]["problems"][0]
+            .as_str()
+            .unwrap()
+            .contains("排版超过 3 秒仍未完成"),
+        "{failures:?}"
+    );
+}
+
+#[test]
+fn a_document_over_the_page_limit_fails_with_a_clear_message() {
+    let out = tempfile::tempdir().unwrap();
+    let o = jianbao(&[
+        "build",
+        "--only",
+        "booklet",
+        "--max-pages",
+        "3",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("页，超过每份文档 3 页的上限"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("--max-pages"), "{}", stderr(&o));
+}
