@@ -207,6 +207,71 @@ pub fn localized(cmd: clap::Command) -> clap::Command {
         .mut_subcommands(localized)
 }
 
+/// clap 自己的报错（英文）换成中文：说清哪个参数、什么值、为什么不对，附上用法。
+/// 不认识的错误种类返回 None，仍用 clap 的原文。
+pub fn explain_error(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |kind| {
+        e.get(kind).map(|v| match v {
+            ContextValue::String(s) => s.clone(),
+            ContextValue::Strings(v) => v.join("、"),
+            ContextValue::StyledStr(s) => s.to_string(),
+            ContextValue::StyledStrs(v) => v
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("、"),
+            ContextValue::Number(n) => n.to_string(),
+            ContextValue::Bool(b) => b.to_string(),
+            _ => String::new(),
+        })
+    };
+    let arg = get(ContextKind::InvalidArg).unwrap_or_default();
+    let value = get(ContextKind::InvalidValue).unwrap_or_default();
+    let mut msg = match e.kind() {
+        ErrorKind::InvalidValue => {
+            let mut m = format!("参数 {arg} 的值 “{value}” 无效");
+            if let Some(valid) = get(ContextKind::ValidValue) {
+                m.push_str(&format!("，可选：{valid}"));
+            }
+            m
+        }
+        ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(e)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            format!("参数 {arg} 的值 “{value}” 不对：{reason}")
+        }
+        ErrorKind::UnknownArgument => format!("不认识的参数 “{arg}”"),
+        ErrorKind::InvalidSubcommand => format!(
+            "不认识的命令 “{}”",
+            get(ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{arg}"),
+        ErrorKind::ArgumentConflict => format!(
+            "参数 {arg} 不能与 {} 同时使用",
+            get(ContextKind::PriorArg).unwrap_or_default()
+        ),
+        ErrorKind::TooManyValues => format!("参数 {arg} 多了一个值 “{value}”"),
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            format!("参数 {arg} 的值的个数不对")
+        }
+        ErrorKind::NoEquals => format!("参数 {arg} 须写成 {arg}=值"),
+        ErrorKind::InvalidUtf8 => "命令行参数不是有效的 UTF-8 文字".into(),
+        _ => return None,
+    };
+    if let Some(s) = get(ContextKind::SuggestedArg) {
+        msg.push_str(&format!("；是否应为 “{s}”？"));
+    }
+    if let Some(s) = get(ContextKind::SuggestedSubcommand) {
+        msg.push_str(&format!("；是否应为 “{s}”？"));
+    }
+    let usage = get(ContextKind::Usage)
+        .map(|u| format!("\n\n{}", u.replacen("Usage: ", "用法：", 1)))
+        .unwrap_or_default();
+    Some(format!("错误：{msg}{usage}\n\n用 --help 查看帮助。"))
+}
+
 /// 没给数据目录时用示例数据。
 pub fn data_dir(arg: Option<PathBuf>) -> PathBuf {
     arg.unwrap_or_else(jianbao::project::sample_dir)

@@ -492,3 +492,147 @@ fn a_document_over_the_page_limit_fails_with_a_clear_message() {
     );
     assert!(stderr(&o).contains("--max-pages"), "{}", stderr(&o));
 }
+
+// ---------------------------------------------------------------------------
+// 小问题
+
+#[test]
+fn jobs_zero_and_bad_values_are_refused_in_chinese() {
+    let o = jianbao(&["batch", "--jobs", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("错误：参数 --jobs <N> 的值 “0” 不对：须为正整数，至少为 1"),
+        "{}",
+        stderr(&o)
+    );
+    let o = jianbao(&["batch", "--jobs", "abc"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("参数 --jobs <N> 的值 “abc” 不对"),
+        "{}",
+        stderr(&o)
+    );
+    let o = jianbao(&["batch", "--jbos", "2"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("不认识的参数 “--jbos”；是否应为 “--jobs”？"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("用法：jianbao batch"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("error:"), "{}", stderr(&o));
+}
+
+fn jianbao_with_fonts(fonts: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args(args)
+        .current_dir(root())
+        .env("JIANBAO_FONTS", fonts)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn an_unusable_jianbao_fonts_folder_is_a_setup_problem_naming_the_variable() {
+    let o = jianbao_with_fonts(Path::new("/nonexistent-jianbao-fonts"), &["check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("环境变量 JIANBAO_FONTS 指向的 /nonexistent-jianbao-fonts 不存在"),
+        "{}",
+        stderr(&o)
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let o = jianbao_with_fonts(empty.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("中没有字体文件"), "{}", stderr(&o));
+    // 有字体，但不是随附的那几种：不能怪到数据的主题设置上。
+    let partial = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("fonts/LXGWWenKai-Regular.ttf"),
+        partial.path().join("LXGWWenKai-Regular.ttf"),
+    )
+    .unwrap();
+    let o = jianbao_with_fonts(partial.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("缺少随附字体：Noto Serif SC、Noto Sans SC"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("theme."), "{}", stderr(&o));
+    let o = jianbao_with_fonts(&root().join("fonts"), &["check"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_long_problem_list_is_capped() {
+    let data = fixture();
+    let mut csv = String::from("县区,生产总值增速（%）\n");
+    let mut toml = String::from(
+        "scope = \"全市\"\n[table]\nfile = \"counties.csv\"\nname_column = \"县区\"\n[[table.columns]]\nheader = \"生产总值增速（%）\"\nfield = \"gdp.growth\"\n",
+    );
+    for i in 0..250 {
+        csv.push_str(&format!("测试县{i:04},坏\n"));
+        toml.push_str(&format!("[[counties]]\nname = \"测试县{i:04}\"\n"));
+    }
+    std::fs::write(data.path().join("counties.csv"), csv).unwrap();
+    std::fs::write(data.path().join("counties.toml"), toml).unwrap();
+    std::fs::remove_file(data.path().join("counties.xlsx")).unwrap();
+    let err = check_fails(data.path());
+    assert_eq!(err.matches("“坏” 不是数字").count(), 200, "只列出前 200 个");
+    assert!(
+        err.contains("……另有 50 个问题未列出（只列出前 200 个）。\n共发现 250 个问题。"),
+        "{}",
+        &err[err.len().saturating_sub(300)..]
+    );
+}
+
+#[test]
+fn out_that_is_a_file_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("out");
+    std::fs::write(&file, "x").unwrap();
+    let o = jianbao(&["build", "--out", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("是一个文件，不是目录；请用 --out 指定一个目录"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("os error 17"), "{}", stderr(&o));
+}
+
+#[test]
+fn os_errors_get_a_chinese_explanation_in_front() {
+    let o = jianbao(&["build", "--out", "/proc/version/out"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("路径中有一段是文件，不是目录（Not a directory (os error 20)）"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn pdfs_honour_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let out = tempfile::tempdir().unwrap();
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "umask 027 && exec '{}' build --only booklet --out '{}'",
+            env!("CARGO_BIN_EXE_jianbao"),
+            out.path().display()
+        ))
+        .current_dir(root())
+        .env_remove("JIANBAO_FONTS")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mode = std::fs::metadata(out.path().join("商丘市-简报手册.pdf"))
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640, "应为 0666 去掉 umask 027：{:o}", mode);
+}

@@ -126,10 +126,20 @@ impl Problems {
     }
 }
 
+/// 最多列出这么多个问题：几十万行坏数据不应变成几十兆的报错。
+pub const MAX_SHOWN: usize = 200;
+
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for p in &self.0 {
+        for p in self.0.iter().take(MAX_SHOWN) {
             writeln!(f, "{p}")?;
+        }
+        if self.0.len() > MAX_SHOWN {
+            writeln!(
+                f,
+                "……另有 {} 个问题未列出（只列出前 {MAX_SHOWN} 个）。",
+                self.0.len() - MAX_SHOWN
+            )?;
         }
         write!(f, "共发现 {} 个问题。", self.0.len())
     }
