@@ -636,3 +636,52 @@ fn pdfs_honour_the_umask() {
         .mode();
     assert_eq!(mode & 0o777, 0o640, "应为 0666 去掉 umask 027：{:o}", mode);
 }
+
+// ---------------------------------------------------------------------------
+// 不依赖 poppler-utils 读回 PDF
+
+#[test]
+fn pdf_fonts_and_text_read_back_in_rust() {
+    let out = tempfile::tempdir().unwrap();
+    let o = jianbao(&[
+        "build",
+        "--only",
+        "booklet",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let booklet = out.path().join("商丘市-简报手册.pdf");
+
+    let fonts = pdf_fonts(&booklet);
+    assert!(
+        fonts.len() >= 4,
+        "应嵌入宋、黑、楷、标题四种角色的字体：{fonts:?}"
+    );
+    for f in &fonts {
+        assert!(
+            f.embedded && f.subset && f.to_unicode,
+            "字体未嵌入子集或缺 ToUnicode：{f:?}"
+        );
+    }
+
+    let text = pdf_text(&booklet);
+    let flat = compact(&text);
+    for needle in ["构筑建设新高地", "国家科技型中小企业达到513家", "—1—"] {
+        assert!(flat.contains(needle), "取不出 “{needle}”");
+    }
+    // 阅读顺序：正文中各章标题按顺序出现（rfind 跳过目录）。
+    let order: Vec<usize> = [
+        "会议概况与主要任务",
+        "工作回顾",
+        "经济运行",
+        "经济工作的总体要求",
+    ]
+    .iter()
+    .map(|h| flat.rfind(h).unwrap_or_else(|| panic!("没有章节 {h}")))
+    .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "章节顺序不对：{order:?}"
+    );
+}
