@@ -76,11 +76,12 @@ fn sheet_path<R: Read + std::io::Seek>(
     let mut reader = Reader::from_str(&workbook);
     loop {
         match reader.read_event().ok()? {
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"sheet" => {
-                if attr(&e, b"name").as_deref() == Some(sheet) {
-                    rid = attr(&e, b"id");
-                    break;
-                }
+            Event::Start(e) | Event::Empty(e)
+                if e.local_name().as_ref() == b"sheet"
+                    && attr(&e, b"name").as_deref() == Some(sheet) =>
+            {
+                rid = attr(&e, b"id");
+                break;
             }
             Event::Eof => break,
             _ => {}
@@ -113,10 +114,7 @@ fn styles(xml: &str) -> Vec<NumberFormat> {
     let mut ids = Vec::new();
     let mut in_xfs = false;
     let mut reader = Reader::from_str(xml);
-    loop {
-        let Ok(event) = reader.read_event() else {
-            break;
-        };
+    while let Ok(event) = reader.read_event() {
         match event {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"numFmt" => {
                 if let (Some(id), Some(code)) = (attr(&e, b"numFmtId"), attr(&e, b"formatCode"))
@@ -231,17 +229,13 @@ fn cells<R: std::io::BufRead>(source: R, styles: &[NumberFormat]) -> Extras {
     // 当前单元格：(位置, 有公式, 有值, 公式文字)。
     let mut current: Option<((usize, usize), bool, bool, String)> = None;
     let mut in_formula = false;
-    loop {
-        let event = match reader.read_event_into(&mut buf) {
-            Ok(e) => e,
-            Err(_) => break,
-        };
+    while let Ok(event) = reader.read_event_into(&mut buf) {
         let start = matches!(event, Event::Start(_));
         match &event {
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"c" => {
-                let at = attr(&e, b"r").as_deref().and_then(parse_ref);
+                let at = attr(e, b"r").as_deref().and_then(parse_ref);
                 if let Some(at) = at
-                    && let Some(format) = attr(&e, b"s")
+                    && let Some(format) = attr(e, b"s")
                         .and_then(|s| s.parse::<usize>().ok())
                         .and_then(|s| styles.get(s))
                     && *format != NumberFormat::default()
@@ -276,7 +270,7 @@ fn cells<R: std::io::BufRead>(source: R, styles: &[NumberFormat]) -> Extras {
                 }
             }
             Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"mergeCell" => {
-                if let Some(r) = attr(&e, b"ref")
+                if let Some(r) = attr(e, b"ref")
                     && let Some((a, b)) = r.split_once(':')
                     && let (Some((top, left)), Some((bottom, right))) = (parse_ref(a), parse_ref(b))
                 {
@@ -314,7 +308,7 @@ mod tests {
         assert_eq!(f("0.00_);[Red]\\(0.00\\)").decimals, Some(2));
         assert_eq!(f("General"), NumberFormat::default());
         assert_eq!(f("yyyy-mm-dd"), NumberFormat::default());
-        assert_eq!(f("\"增长\"0.0\"%\"").percent, false);
+        assert!(!f("\"增长\"0.0\"%\"").percent);
         assert_eq!(parse_ref("AB12"), Some((12, 27)));
     }
 }
