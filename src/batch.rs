@@ -272,13 +272,67 @@ pub struct Manifest<'a> {
     pub date: String,
     pub outputs: Vec<&'a Outcome>,
     pub failures: Vec<&'a Outcome>,
+    /// 输出目录中此前运行留下、本次没有重写的 PDF（本次被中断，或只排了部分县区）：清单与目录始终一致。
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub earlier: Vec<Earlier>,
 }
 
-pub fn manifest<'a>(project: &Project, outcomes: &'a [Outcome]) -> Manifest<'a> {
+/// 此前运行留下的一个 PDF。
+#[derive(Debug, Serialize)]
+pub struct Earlier {
+    pub path: String,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+pub fn manifest<'a>(project: &Project, outcomes: &'a [Outcome], out: &Path) -> Manifest<'a> {
+    let written: std::collections::HashSet<&str> = outcomes
+        .iter()
+        .filter_map(|o| match &o.result {
+            OutcomeResult::Written { path, .. } => Some(path.as_str()),
+            OutcomeResult::Failed { .. } => None,
+        })
+        .collect();
+    let mut earlier: Vec<Earlier> = pdfs(out, out)
+        .into_iter()
+        .filter(|(rel, _)| !written.contains(rel.as_str()))
+        .filter_map(|(path, full)| {
+            let bytes = std::fs::read(&full).ok()?;
+            Some(Earlier {
+                path,
+                bytes: bytes.len() as u64,
+                sha256: hex(&Sha256::digest(&bytes)),
+            })
+        })
+        .collect();
+    earlier.sort_by(|a, b| a.path.cmp(&b.path));
     Manifest {
         data: project.data.dir.display().to_string(),
         date: project.date.to_string(),
         outputs: outcomes.iter().filter(|o| o.ok()).collect(),
         failures: outcomes.iter().filter(|o| !o.ok()).collect(),
+        earlier,
     }
+}
+
+/// 目录下（含子目录）的 PDF：(相对 `root` 的路径, 完整路径)。
+fn pdfs(dir: &Path, root: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            out.extend(pdfs(&path, root));
+        } else if path.extension().is_some_and(|e| e == "pdf") {
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .into_owned();
+            out.push((rel, path));
+        }
+    }
+    out
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use jianbao::typeset::Kind;
+use jianbao::typeset::world::Limits;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -66,11 +67,44 @@ pub struct OutputArgs {
     /// 只排一种文档：booklet（简报手册）或 summary（一页纸）
     #[arg(long, value_name = "文档", hide_possible_values = true)]
     pub only: Option<Kind>,
+    /// 每份文档排版的最长时间（秒，默认 60）；超时的文档报错，批量中其余文档照排
+    #[arg(long = "time-limit", value_name = "秒", value_parser = positive_seconds)]
+    pub time_limit: Option<f64>,
+    /// 每份文档的最多页数（默认 500）
+    #[arg(long = "max-pages", value_name = "N", value_parser = positive)]
+    pub max_pages: Option<usize>,
 }
 
 impl OutputArgs {
     pub fn kinds(&self) -> Vec<Kind> {
         self.only.map_or(Kind::ALL.to_vec(), |k| vec![k])
+    }
+
+    pub fn limits(&self) -> Limits {
+        let default = Limits::default();
+        Limits {
+            time: self
+                .time_limit
+                .map_or(default.time, std::time::Duration::from_secs_f64),
+            pages: self.max_pages.unwrap_or(default.pages),
+        }
+    }
+}
+
+/// 正整数（--jobs、--max-pages）。
+fn positive(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("须为正整数，至少为 1".into()),
+        Ok(n) => Ok(n),
+        Err(_) => Err("须为正整数，如 4".into()),
+    }
+}
+
+/// 正的秒数，可有小数（--time-limit）。
+fn positive_seconds(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 1e9 => Ok(v),
+        _ => Err("须为正的秒数，如 60 或 2.5".into()),
     }
 }
 
@@ -109,7 +143,7 @@ pub struct BatchArgs {
     )]
     pub counties: String,
     /// 并行排版的线程数（默认为处理器核数）
-    #[arg(long, short, value_name = "N")]
+    #[arg(long, short, value_name = "N", value_parser = positive)]
     pub jobs: Option<usize>,
     /// 只排第 K 份（共 N 份），供多台机器分担，如 2/8
     #[arg(long, value_name = "K/N")]
@@ -139,7 +173,7 @@ pub struct BenchArgs {
     )]
     pub regions: usize,
     /// 并行线程数（默认为处理器核数）
-    #[arg(long, short, value_name = "N")]
+    #[arg(long, short, value_name = "N", value_parser = positive)]
     pub jobs: Option<usize>,
     /// 官方 typst 命令行的路径；给出时对比“每份文档运行一次 typst compile”的用时
     #[arg(long, value_name = "路径")]
@@ -171,6 +205,71 @@ pub fn localized(cmd: clap::Command) -> clap::Command {
                 .help_heading("选项"),
         )
         .mut_subcommands(localized)
+}
+
+/// clap 自己的报错（英文）换成中文：说清哪个参数、什么值、为什么不对，附上用法。
+/// 不认识的错误种类返回 None，仍用 clap 的原文。
+pub fn explain_error(e: &clap::Error) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |kind| {
+        e.get(kind).map(|v| match v {
+            ContextValue::String(s) => s.clone(),
+            ContextValue::Strings(v) => v.join("、"),
+            ContextValue::StyledStr(s) => s.to_string(),
+            ContextValue::StyledStrs(v) => v
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("、"),
+            ContextValue::Number(n) => n.to_string(),
+            ContextValue::Bool(b) => b.to_string(),
+            _ => String::new(),
+        })
+    };
+    let arg = get(ContextKind::InvalidArg).unwrap_or_default();
+    let value = get(ContextKind::InvalidValue).unwrap_or_default();
+    let mut msg = match e.kind() {
+        ErrorKind::InvalidValue => {
+            let mut m = format!("参数 {arg} 的值 “{value}” 无效");
+            if let Some(valid) = get(ContextKind::ValidValue) {
+                m.push_str(&format!("，可选：{valid}"));
+            }
+            m
+        }
+        ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(e)
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            format!("参数 {arg} 的值 “{value}” 不对：{reason}")
+        }
+        ErrorKind::UnknownArgument => format!("不认识的参数 “{arg}”"),
+        ErrorKind::InvalidSubcommand => format!(
+            "不认识的命令 “{}”",
+            get(ContextKind::InvalidSubcommand).unwrap_or_default()
+        ),
+        ErrorKind::MissingRequiredArgument => format!("缺少必需的参数：{arg}"),
+        ErrorKind::ArgumentConflict => format!(
+            "参数 {arg} 不能与 {} 同时使用",
+            get(ContextKind::PriorArg).unwrap_or_default()
+        ),
+        ErrorKind::TooManyValues => format!("参数 {arg} 多了一个值 “{value}”"),
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            format!("参数 {arg} 的值的个数不对")
+        }
+        ErrorKind::NoEquals => format!("参数 {arg} 须写成 {arg}=值"),
+        ErrorKind::InvalidUtf8 => "命令行参数不是有效的 UTF-8 文字".into(),
+        _ => return None,
+    };
+    if let Some(s) = get(ContextKind::SuggestedArg) {
+        msg.push_str(&format!("；是否应为 “{s}”？"));
+    }
+    if let Some(s) = get(ContextKind::SuggestedSubcommand) {
+        msg.push_str(&format!("；是否应为 “{s}”？"));
+    }
+    let usage = get(ContextKind::Usage)
+        .map(|u| format!("\n\n{}", u.replacen("Usage: ", "用法：", 1)))
+        .unwrap_or_default();
+    Some(format!("错误：{msg}{usage}\n\n用 --help 查看帮助。"))
 }
 
 /// 没给数据目录时用示例数据。

@@ -21,9 +21,13 @@ fn main() -> ExitCode {
             .help("显示版本")
             .help_heading("选项"),
     );
-    let cli = match Cli::from_arg_matches(&command.get_matches()) {
+    let matches = match command.try_get_matches() {
+        Ok(m) => m,
+        Err(e) => usage_error(e),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) => usage_error(e),
     };
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(args),
@@ -33,6 +37,27 @@ fn main() -> ExitCode {
         Command::Schema(args) => cmd::schema::run(args),
         Command::Bench(args) => cmd::bench::run(args),
     };
+    report(result)
+}
+
+/// 命令行用法错误：帮助和版本照常打印，其余错误用中文说明，退出码 2。
+fn usage_error(e: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+        _ => match cli::explain_error(&e) {
+            Some(msg) => {
+                eprintln!("{msg}");
+                std::process::exit(EXIT_USAGE.into());
+            }
+            None => e.exit(),
+        },
+    }
+}
+
+fn report(result: Result<(), Failure>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Data(p)) => {

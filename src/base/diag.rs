@@ -126,16 +126,55 @@ impl Problems {
     }
 }
 
+/// 最多列出这么多个问题：几十万行坏数据不应变成几十兆的报错。
+pub const MAX_SHOWN: usize = 200;
+
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for p in &self.0 {
+        for p in self.0.iter().take(MAX_SHOWN) {
             writeln!(f, "{p}")?;
+        }
+        if self.0.len() > MAX_SHOWN {
+            writeln!(
+                f,
+                "……另有 {} 个问题未列出（只列出前 {MAX_SHOWN} 个）。",
+                self.0.len() - MAX_SHOWN
+            )?;
         }
         write!(f, "共发现 {} 个问题。", self.0.len())
     }
 }
 
 impl std::error::Error for Problems {}
+
+/// 操作系统错误的中文说明，原文附在括号里（便于搜索和报告）：“没有权限（Permission denied (os error 13)）”。
+pub fn os_error(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    let zh = match e.kind() {
+        NotFound => "文件或目录不存在",
+        PermissionDenied => "没有权限",
+        AlreadyExists => "已经存在",
+        IsADirectory => "这是一个目录，不是文件",
+        NotADirectory => "路径中有一段是文件，不是目录",
+        DirectoryNotEmpty => "目录不是空的",
+        StorageFull => "磁盘已满",
+        QuotaExceeded => "超出磁盘配额",
+        ReadOnlyFilesystem => "文件系统是只读的",
+        InvalidFilename => "文件名太长或含有不允许的字符",
+        FileTooLarge => "文件太大",
+        ResourceBusy => "文件或设备正忙",
+        CrossesDevices => "不能跨磁盘改名",
+        TooManyLinks => "链接过多",
+        OutOfMemory => "内存不足",
+        Interrupted => "操作被中断",
+        TimedOut => "超时",
+        WouldBlock => "资源暂时不可用",
+        InvalidData => "内容无效",
+        UnexpectedEof => "文件意外结束",
+        _ => "系统错误",
+    };
+    format!("{zh}（{e}）")
+}
 
 /// 1 起的行号和列号（列按字符计，一个汉字算一列）。
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {

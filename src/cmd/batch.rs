@@ -18,8 +18,20 @@ pub fn run(args: cli::BatchArgs) -> Result<(), Failure> {
     let project = prepare(&args.common)?;
     let regions = batch::regions(&project, &Selection::parse(&args.counties), args.shard)
         .map_err(Failure::Data)?;
-    output::ensure_writable(&args.output.out)?;
-    let engine = engine(&args.common, &project)?;
+    let _lock = output::lock(&args.output.out)?;
+    // 旧清单先删掉：本次运行若被强行终止（SIGKILL、断电），不会留下与目录不符的清单。
+    let manifest_path = args.output.out.join("manifest.json");
+    match std::fs::remove_file(&manifest_path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(Failure::Other(anyhow::anyhow!(
+                "无法删除旧清单 {}：{}",
+                manifest_path.display(),
+                jianbao::base::diag::os_error(&e)
+            )));
+        }
+        _ => {}
+    }
+    let engine = engine(&args.common, &project)?.with_limits(args.output.limits());
     let kinds = args.output.kinds();
     let jobs = args.jobs.unwrap_or_else(default_jobs);
 
@@ -36,9 +48,9 @@ pub fn run(args: cli::BatchArgs) -> Result<(), Failure> {
     bar.finish();
 
     let interrupted = interrupted();
-    let manifest = batch::manifest(&project, &outcomes);
+    let manifest = batch::manifest(&project, &outcomes, &args.output.out);
     let json = serde_json::to_vec_pretty(&manifest).expect("清单总能序列化");
-    output::write_atomic(&args.output.out.join("manifest.json"), &json)?;
+    output::write_atomic(&manifest_path, &json)?;
     report::table(&outcomes);
     if interrupted {
         eprintln!(

@@ -14,8 +14,8 @@ pub fn run(args: cli::BuildArgs) -> Result<(), Failure> {
     let view = project
         .view_for(args.county.as_deref())
         .map_err(Failure::Data)?;
-    output::ensure_writable(&args.output.out)?;
-    let engine = engine(&args.common, &project)?;
+    let _lock = output::lock(&args.output.out)?;
+    let engine = engine(&args.common, &project)?.with_limits(args.output.limits());
     let kinds = args.output.kinds();
     // 先排好全部文档再写出：任何一份出错，都不留下任何 PDF。
     let mut done = Vec::new();

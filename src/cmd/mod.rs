@@ -51,11 +51,13 @@ pub fn engine(common: &CommonArgs, project: &Project) -> Result<Engine, Failure>
     project::engine(fonts, common.templates.as_deref(), project).map_err(Failure::Data)
 }
 
-/// 第一次 Ctrl-C：不再开始新文档，正在排的写完；第二次：立即退出。两种情况都不会留下写了一半的 PDF，
-/// 因为每个 PDF 都是先写临时文件再改名（立即退出时可能留下隐藏的 .jianbao-*.tmp）。
+/// 第一次 Ctrl-C（或 SIGTERM、SIGHUP：Kubernetes、Slurm 停止作业时发的信号）：不再开始新文档，正在排的写完；
+/// 第二次：删掉正在写的临时文件，立即退出。两种情况都不会留下写了一半的 PDF 或临时文件，
+/// 因为每个 PDF 都是先写临时文件再改名。
 pub fn stop_on_ctrl_c() {
     let _ = ctrlc::set_handler(|| {
         if jianbao::batch::CANCELLED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            jianbao::base::output::remove_pending();
             std::process::exit(EXIT_INTERRUPTED.into());
         }
         eprintln!("\n收到中断信号：正在排的文档写完后停止（再按一次立即退出）。");

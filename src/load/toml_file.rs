@@ -171,7 +171,7 @@ pub fn io_message(e: &std::io::Error) -> String {
         NotFound => "文件不存在".into(),
         PermissionDenied => "没有读取权限".into(),
         IsADirectory => "这是一个目录，不是文件".into(),
-        _ => format!("无法读取：{e}"),
+        _ => format!("无法读取：{}", crate::base::diag::os_error(e)),
     }
 }
 

@@ -34,16 +34,83 @@ fn has_fonts(dir: &Path) -> bool {
     })
 }
 
+/// 随附字体目录中的字体族：主题不写字体时用它们。
+pub const BUNDLED_FAMILIES: [&str; 3] = ["Noto Serif SC", "Noto Sans SC", "LXGW WenKai"];
+
+/// 环境变量 JIANBAO_FONTS 指向的目录：给了就必须能用，不能悄悄换成别处的字体，
+/// 也不能等到排版时才怪到数据的主题设置上。
+fn env_fonts(problems: &mut Problems) -> Option<FontStore> {
+    let dir = PathBuf::from(std::env::var_os("JIANBAO_FONTS")?);
+    if !dir.is_dir() {
+        problems.push(Problem::new(
+            crate::base::diag::Origin::None,
+            "",
+            format!(
+                "环境变量 JIANBAO_FONTS 指向的 {} 不存在或不是目录；请让它指向 jianbao 随附的 fonts/ 目录，或取消这个变量",
+                dir.display()
+            ),
+        ));
+        return None;
+    }
+    if !has_fonts(&dir) {
+        problems.push(Problem::new(
+            crate::base::diag::Origin::None,
+            "",
+            format!(
+                "环境变量 JIANBAO_FONTS 指向的 {} 中没有字体文件（.ttf、.otf、.ttc）；请让它指向 jianbao 随附的 fonts/ 目录，或取消这个变量",
+                dir.display()
+            ),
+        ));
+        return None;
+    }
+    let store = {
+        let mut s = FontStore::new();
+        s.extend(scan(&dir));
+        s
+    };
+    let missing: Vec<&str> = BUNDLED_FAMILIES
+        .iter()
+        .copied()
+        .filter(|f| {
+            store
+                .book()
+                .select_family(&f.to_lowercase())
+                .next()
+                .is_none()
+        })
+        .collect();
+    if !missing.is_empty() {
+        problems.push(Problem::new(
+            crate::base::diag::Origin::None,
+            "",
+            format!(
+                "环境变量 JIANBAO_FONTS 指向的 {} 中缺少随附字体：{}；请让它指向 jianbao 随附的 fonts/ 目录，或取消这个变量",
+                dir.display(),
+                missing.join("、")
+            ),
+        ));
+        return None;
+    }
+    Some(store)
+}
+
 /// 扫描随附字体和附加字体目录。
 pub fn load(extra: &[PathBuf]) -> Result<FontStore, Problems> {
     let mut problems = Problems::default();
     let mut store = FontStore::new();
-    match bundled_dir() {
+    if std::env::var_os("JIANBAO_FONTS").is_some() {
+        match env_fonts(&mut problems) {
+            Some(s) => store = s,
+            None => return Err(problems),
+        }
+    } else {
+        match bundled_dir() {
         Some(dir) => store.extend(scan(&dir)),
         None => problems.push(Problem::in_file(
             Path::new("fonts"),
             "找不到随附字体目录：请在仓库根目录运行，或用环境变量 JIANBAO_FONTS 指向 fonts/ 目录",
         )),
+        }
     }
     for dir in extra {
         if !dir.is_dir() {

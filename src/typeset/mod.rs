@@ -54,6 +54,10 @@ pub struct Typeset {
 }
 
 /// 排版一份文档。`data` 是规范化 JSON，`date` 用作 typst 的“今天”和 PDF 时间戳。
+///
+/// typst 没有取消排版的办法：排版放在单独的线程里，超过 `engine.limits.time` 就不再等它，报错返回
+/// （那个线程在后台继续运行，直到进程结束；`build` 随即结束，`batch` 接着排其余文档）。
+/// 页数在排完后检查。
 pub fn typeset(
     engine: &Engine,
     kind: Kind,
@@ -61,29 +65,80 @@ pub fn typeset(
     data_dir: Option<PathBuf>,
     date: NaiveDate,
 ) -> Result<Typeset, Problems> {
-    let world = DocWorld {
-        engine,
-        main: Engine::template_id(kind.template()),
-        data: Bytes::new(data),
-        data_dir,
-        today: to_datetime(date),
-    };
-    let warned = typst::compile::<PagedDocument>(&world);
-    // 无论成败都清理缓存，批量时内存不随文档数增长。
-    typst::comemo::evict(10);
-    let warnings = warned
-        .warnings
-        .iter()
-        .map(|w| diagnostic_problem(&world, w).to_string())
-        .collect();
-    let doc = warned.output.map_err(|errors| {
-        Problems(
-            errors
+    let limits = engine.limits;
+    let shared = engine.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name(format!("typeset-{}", kind.label()))
+        // 与主线程一样的栈：深的模板递归不会因为换了线程而溢出。
+        .stack_size(8 << 20)
+        .spawn(move || {
+            let world = DocWorld {
+                engine: &shared,
+                main: Engine::template_id(kind.template()),
+                data: Bytes::new(data),
+                data_dir,
+                today: to_datetime(date),
+            };
+            let warned = typst::compile::<PagedDocument>(&world);
+            // 无论成败都清理缓存，批量时内存不随文档数增长。
+            typst::comemo::evict(10);
+            let warnings: Vec<String> = warned
+                .warnings
                 .iter()
-                .map(|e| diagnostic_problem(&world, e))
-                .collect(),
-        )
-    })?;
+                .map(|w| diagnostic_problem(&world, w).to_string())
+                .collect();
+            let doc = warned.output.map_err(|errors| {
+                Problems(
+                    errors
+                        .iter()
+                        .map(|e| diagnostic_problem(&world, e))
+                        .collect(),
+                )
+            });
+            let _ = tx.send((doc, warnings));
+        });
+    if let Err(e) = spawned {
+        return Err(Problems(vec![Problem::new(
+            Origin::None,
+            kind.label(),
+            format!("无法启动排版线程：{}", crate::base::diag::os_error(&e)),
+        )]));
+    }
+    let (doc, warnings) = match rx.recv_timeout(limits.time) {
+        Ok(r) => r,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            return Err(Problems(vec![Problem::new(
+                Origin::None,
+                kind.label(),
+                format!(
+                    "排版超过 {} 秒仍未完成，已放弃。多半是模板里有失控的循环或递归；\
+                     若确实需要更长时间，可用 --time-limit 调高（单位：秒）",
+                    limits.time.as_secs_f64()
+                ),
+            )]));
+        }
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            return Err(Problems(vec![Problem::new(
+                Origin::None,
+                kind.label(),
+                "排版引擎内部出错（typst 崩溃），这份文档没有排出；请把数据和模板报告给维护者",
+            )]));
+        }
+    };
+    let doc = doc?;
+    if doc.pages().len() > limits.pages {
+        return Err(Problems(vec![Problem::new(
+            Origin::None,
+            kind.label(),
+            format!(
+                "排出 {} 页，超过每份文档 {} 页的上限。多半是模板里有失控的循环；\
+                 若确实要排这么多页，可用 --max-pages 调高",
+                doc.pages().len(),
+                limits.pages
+            ),
+        )]));
+    }
 
     let missing = inspect::missing_glyphs(&doc);
     if !missing.is_empty() {

@@ -7,7 +7,8 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Dict, IntoValue};
@@ -23,12 +24,33 @@ use crate::base::sandbox;
 /// 模板里通过 `sys.inputs.data` 拿到的数据路径；用 stock typst CLI 时可用 `--input data=/d.json` 改写。
 pub const DATA_PATH: &str = "/data.json";
 
+/// 每份文档的上限：真实的简报远达不到，失控的模板（死循环、几十万页）在这里停下。
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// 排版（不含写出 PDF）的最长时间。
+    pub time: Duration,
+    /// 最多页数。
+    pub pages: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            time: Duration::from_secs(60),
+            pages: 500,
+        }
+    }
+}
+
 /// 进程内共享的部分：字体、模板、标准库，以及解析过的模板源码。
+/// 克隆很便宜（共享同一份内容）：每份文档在自己的线程里排版，超时的线程可以丢下不管。
+#[derive(Clone)]
 pub struct Engine {
-    library: LazyHash<Library>,
-    fonts: FontStore,
-    pub templates: Templates,
-    sources: Mutex<HashMap<FileId, Source>>,
+    library: Arc<LazyHash<Library>>,
+    fonts: Arc<FontStore>,
+    pub templates: Arc<Templates>,
+    sources: Arc<Mutex<HashMap<FileId, Source>>>,
+    pub limits: Limits,
 }
 
 impl Engine {
@@ -37,11 +59,17 @@ impl Engine {
         inputs.insert("data".into(), DATA_PATH.into_value());
         let library = Library::builder().with_inputs(inputs).build();
         Self {
-            library: LazyHash::new(library),
-            fonts,
-            templates,
-            sources: Mutex::new(HashMap::new()),
+            library: Arc::new(LazyHash::new(library)),
+            fonts: Arc::new(fonts),
+            templates: Arc::new(templates),
+            sources: Arc::new(Mutex::new(HashMap::new())),
+            limits: Limits::default(),
         }
+    }
+
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// 一个模板文件的标识，如 `booklet.typ` → `/templates/booklet.typ`。

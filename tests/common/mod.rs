@@ -127,15 +127,6 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// 运行 poppler 工具（pdftotext、pdffonts）；CI 脚本会安装它们。
-pub fn poppler(tool: &str, args: &[&str]) -> String {
-    let out = Command::new(tool).args(args).output().unwrap_or_else(|e| {
-        panic!("需要 poppler-utils 中的 {tool}（Debian: apt-get install poppler-utils）：{e}")
-    });
-    assert!(out.status.success(), "{tool} 失败：{}", stderr(&out));
-    String::from_utf8(out.stdout).unwrap()
-}
-
 /// 所有阿拉伯数字串（含小数），如 5089.63。
 pub fn numbers(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -321,4 +312,94 @@ pub fn all_texts(project: &Project, engine: &Engine) -> String {
         body = body.replace(&t, "");
     }
     raw + "\n" + &body
+}
+
+/// PDF 中的一个字体（相当于 pdffonts 的一行）。
+#[derive(Debug)]
+pub struct PdfFont {
+    pub name: String,
+    /// 字体程序嵌入在 PDF 中。
+    pub embedded: bool,
+    /// 子集（名字带 “ABCDEF+” 前缀）。
+    pub subset: bool,
+    /// 有 ToUnicode 映射，复制出来的是正确的文字。
+    pub to_unicode: bool,
+}
+
+/// 用 lopdf 列出 PDF 的字体，不依赖 poppler-utils。只列顶层字体（Type0、TrueType、Type1、Type3），
+/// 与 pdffonts 相同；Type0 的嵌入情况看它的后代 CID 字体。
+pub fn pdf_fonts(pdf: &Path) -> Vec<PdfFont> {
+    use lopdf::{Dictionary, Document, Object};
+    let doc = Document::load(pdf).unwrap_or_else(|e| panic!("lopdf 读不了 {}：{e}", pdf.display()));
+    let deref = |o: &Object| -> Option<Object> {
+        match o {
+            Object::Reference(id) => doc.get_object(*id).ok().cloned(),
+            other => Some(other.clone()),
+        }
+    };
+    let embedded = |font: &Dictionary| -> bool {
+        font.get(b"FontDescriptor")
+            .ok()
+            .and_then(deref)
+            .and_then(|d| d.as_dict().ok().cloned())
+            .is_some_and(|d| {
+                [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
+                    .iter()
+                    .any(|k| d.has(k))
+            })
+    };
+    let mut fonts = Vec::new();
+    for object in doc.objects.values() {
+        let Ok(dict) = object.as_dict() else { continue };
+        if dict.get(b"Type").and_then(Object::as_name).ok() != Some(&b"Font"[..]) {
+            continue;
+        }
+        let subtype = dict
+            .get(b"Subtype")
+            .and_then(Object::as_name)
+            .unwrap_or(b"");
+        if !matches!(subtype, b"Type0" | b"TrueType" | b"Type1" | b"Type3") {
+            continue;
+        }
+        let name = dict
+            .get(b"BaseFont")
+            .and_then(Object::as_name)
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .unwrap_or_default();
+        let is_embedded = if subtype == b"Type0" {
+            dict.get(b"DescendantFonts")
+                .ok()
+                .and_then(deref)
+                .and_then(|a| a.as_array().ok().cloned())
+                .and_then(|a| a.first().and_then(deref))
+                .and_then(|f| f.as_dict().ok().cloned())
+                .is_some_and(|f| embedded(&f))
+        } else {
+            subtype == b"Type3" || embedded(dict)
+        };
+        let subset = name
+            .split_once('+')
+            .is_some_and(|(tag, _)| tag.len() == 6 && tag.bytes().all(|b| b.is_ascii_uppercase()));
+        fonts.push(PdfFont {
+            name,
+            embedded: is_embedded,
+            subset,
+            to_unicode: dict.has(b"ToUnicode"),
+        });
+    }
+    fonts.sort_by(|a, b| a.name.cmp(&b.name));
+    fonts
+}
+
+/// 用 pdf-extract 按内容流的顺序取出 PDF 的文字（经 ToUnicode 映射），不依赖 pdftotext。
+/// 是独立于 typst 的读取器：取得出来，复制粘贴也就取得出来。
+pub fn pdf_text(pdf: &Path) -> String {
+    let bytes = std::fs::read(pdf).unwrap();
+    pdf_extract::extract_text_from_mem(&bytes)
+        .unwrap_or_else(|e| panic!("pdf-extract 读不了 {}：{e}", pdf.display()))
+}
+
+/// 去掉所有空白后的文字：排版断行、对齐用的空格不影响查找。
+pub fn compact(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
