@@ -41,15 +41,38 @@ pub struct CommonArgs {
     /// 数据集目录（默认为示例数据 data/shangqiu-2023）
     #[arg(value_name = "数据目录")]
     pub data: Option<PathBuf>,
-    /// 纸张：a4、a5 或 16k（185×260 毫米）；默认取数据主题，再默认 a5
-    #[arg(long, value_name = "纸张", value_parser = ["a4", "a5", "16k"], hide_possible_values = true)]
+    /// 纸张：a4、a5、b5、16k（16开 185×260 毫米）、d16k（大16开 210×285 毫米）、32k（32开 130×184 毫米）；默认取数据主题，再默认 a5
+    #[arg(long, value_name = "纸张", value_parser = ["a4", "a5", "b5", "16k", "d16k", "32k"], hide_possible_values = true)]
     pub paper: Option<String>,
+    /// 出血，如 3mm：每边放大 3 毫米，封面色带延伸进去；PDF 标出 TrimBox（成品）和 BleedBox
+    #[arg(long, value_name = "毫米", value_parser = millimetres)]
+    pub bleed: Option<f64>,
+    /// 加裁切线（在出血之外再留 10 毫米的边画裁切线）
+    #[arg(long)]
+    pub marks: bool,
+    /// 单色版：强调色换成黑和灰，供复印机、速印机使用
+    #[arg(long)]
+    pub mono: bool,
+    /// 每页斜印稿次字样，默认“征求意见稿”，也可写 --draft 草稿
+    #[arg(long, value_name = "字样", num_args = 0..=1, default_missing_value = "征求意见稿")]
+    pub draft: Option<String>,
+    /// PDF/A 存档格式：a-2b 或 a-3b（黑与灰改用灰度，写入完整的元数据）
+    #[arg(long = "pdf-standard", value_name = "标准", value_parser = ["a-2b", "a-3b"], hide_possible_values = true)]
+    pub pdf_standard: Option<String>,
     /// 附加字体目录（可多次指定），如含方正小标宋、仿宋_GB2312 的目录；随附的 fonts/ 总会加载
     #[arg(long = "font-path", value_name = "目录")]
     pub font_path: Vec<PathBuf>,
     /// 模板目录；默认用当前目录下的 templates/，没有则用程序内置模板
     #[arg(long, value_name = "目录")]
     pub templates: Option<PathBuf>,
+}
+
+impl CommonArgs {
+    pub fn standard(&self) -> Option<jianbao::typeset::world::Standard> {
+        self.pdf_standard
+            .as_deref()
+            .and_then(jianbao::typeset::world::Standard::parse)
+    }
 }
 
 /// build 与 batch 共用的输出选项。
@@ -91,6 +114,23 @@ impl OutputArgs {
     }
 }
 
+/// 长度（毫米）：“3mm”“3 mm”“3”都读作 3 毫米，不超过 10 毫米。
+fn millimetres(s: &str) -> Result<f64, String> {
+    let t = s
+        .trim()
+        .trim_end_matches("mm")
+        .trim_end_matches("毫米")
+        .trim();
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=jianbao::present::MAX_BLEED_MM).contains(&v) => Ok(v),
+        Ok(_) => Err(format!(
+            "须在 0 到 {} 毫米之间，如 3mm",
+            jianbao::present::MAX_BLEED_MM
+        )),
+        Err(_) => Err("应写成毫米数，如 3mm".into()),
+    }
+}
+
 /// 正整数（--jobs、--max-pages）。
 fn positive(s: &str) -> Result<usize, String> {
     match s.trim().parse::<usize>() {
@@ -117,6 +157,12 @@ pub struct BuildArgs {
     /// 排某个县区的版本，如 永城市
     #[arg(long, value_name = "县区")]
     pub county: Option<String>,
+    /// 编号印 N 份：封面左上角印六位份号（000001 起），文件名带份号
+    #[arg(long, value_name = "N", value_parser = positive, conflicts_with = "recipients")]
+    pub copies: Option<usize>,
+    /// 按名单每人一份（CSV 或文本，每行一个名字）：份号之外每页底边印浅色的“发给：某某”
+    #[arg(long, value_name = "名单")]
+    pub recipients: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

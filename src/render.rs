@@ -52,7 +52,7 @@ pub fn render(
         }
         _ => {}
     }
-    let pdf = typeset::pdf(&t.doc, ident, date)?;
+    let pdf = typeset::pdf(&t.doc, ident, date, engine.standard)?;
     Ok(Rendered {
         pdf,
         pages,

@@ -31,7 +31,9 @@ pub fn run(args: cli::BatchArgs) -> Result<(), Failure> {
         }
         _ => {}
     }
-    let engine = engine(&args.common, &project)?.with_limits(args.output.limits());
+    let engine = engine(&args.common, &project)?
+        .with_limits(args.output.limits())
+        .with_standard(args.common.standard());
     let kinds = args.output.kinds();
     let jobs = args.jobs.unwrap_or_else(default_jobs);
 

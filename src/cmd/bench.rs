@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use jianbao::batch::{self, Outcome, Region, Selection};
-use jianbao::present;
 use jianbao::project::Project;
 use jianbao::typeset::Kind;
 
@@ -62,13 +61,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
             &work.path().join("generated"),
             args.regions,
         )?;
-        let big = Project::load(
-            &dir,
-            &present::Options {
-                paper: args.common.paper.clone(),
-            },
-        )
-        .map_err(Failure::Data)?;
+        let big = Project::load(&dir, &super::options(&args.common)).map_err(Failure::Data)?;
         let all = batch::regions(&big, &Selection::All, None).map_err(Failure::Data)?;
         let counties = &all[1..];
         let out = work.path().join("generated-out");

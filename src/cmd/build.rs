@@ -2,8 +2,11 @@
 
 use std::time::Instant;
 
+use jianbao::base::diag::{Problem, Problems};
 use jianbao::base::output;
+use jianbao::copies;
 use jianbao::project::Project;
+use jianbao::typeset::world::Engine;
 
 use super::{EXIT_INTERRUPTED, Failure, engine, interrupted, prepare, stop_on_ctrl_c};
 use crate::{cli, report};
@@ -15,23 +18,47 @@ pub fn run(args: cli::BuildArgs) -> Result<(), Failure> {
         .view_for(args.county.as_deref())
         .map_err(Failure::Data)?;
     let _lock = output::lock(&args.output.out)?;
-    let engine = engine(&args.common, &project)?.with_limits(args.output.limits());
+    let engine = engine(&args.common, &project)?
+        .with_limits(args.output.limits())
+        .with_standard(args.common.standard());
     let kinds = args.output.kinds();
+    let copies = match (args.copies, &args.recipients) {
+        (Some(n), _) => copies::numbered(n),
+        (None, Some(list)) => {
+            let copies = copies::from_recipients(list).map_err(Failure::Data)?;
+            check_names(&engine, list, &copies)?;
+            copies
+        }
+        (None, None) => Vec::new(),
+    };
     // 先排好全部文档再写出：任何一份出错，都不留下任何 PDF。
     let mut done = Vec::new();
     for kind in kinds {
-        let started = Instant::now();
-        let r = project
-            .render(&engine, &view, kind)
-            .map_err(Failure::Render)?;
-        done.push((kind, r, started.elapsed()));
+        if copies.is_empty() {
+            let started = Instant::now();
+            let r = project
+                .render(&engine, &view, kind)
+                .map_err(Failure::Render)?;
+            done.push((Project::file_name(&view, kind), r, started.elapsed()));
+        }
+        for copy in &copies {
+            if interrupted() {
+                break;
+            }
+            let started = Instant::now();
+            let r = project
+                .render(&engine, &copies::view_of(&view, copy), kind)
+                .map_err(Failure::Render)?;
+            let name = copies::file_name(&Project::file_name(&view, kind), copy);
+            done.push((name, r, started.elapsed()));
+        }
     }
     if interrupted() {
         eprintln!("已中断，没有写出任何文件。");
         return Err(Failure::Exit(EXIT_INTERRUPTED));
     }
-    for (kind, r, took) in done {
-        let path = args.output.out.join(Project::file_name(&view, kind));
+    for (name, r, took) in done {
+        let path = args.output.out.join(name);
         output::write_atomic(&path, &r.pdf)?;
         for w in &r.warnings {
             eprintln!("{w}");
@@ -45,4 +72,30 @@ pub fn run(args: cli::BuildArgs) -> Result<(), Failure> {
         );
     }
     Ok(())
+}
+
+/// 名单中的字也要有字体，否则份上印出方框。
+fn check_names(
+    engine: &Engine,
+    list: &std::path::Path,
+    copies: &[copies::Copy],
+) -> Result<(), Failure> {
+    let mut problems = Problems::default();
+    for c in copies {
+        let name = c.recipient.as_deref().unwrap_or("");
+        for ch in engine.missing_chars(name) {
+            problems.push(Problem::in_file(
+                list,
+                format!(
+                    "“{name}”中的“{ch}”（U+{:04X}）字体中没有，印出来会是方框",
+                    ch as u32
+                ),
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Data(problems))
+    }
 }

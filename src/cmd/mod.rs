@@ -40,10 +40,20 @@ impl From<anyhow::Error> for Failure {
 /// 读入并规范化数据集。
 pub fn prepare(common: &CommonArgs) -> Result<Project, Failure> {
     let dir = cli::data_dir(common.data.clone());
-    let options = present::Options {
-        paper: common.paper.clone(),
-    };
+    let options = options(common);
     Project::load(&dir, &options).map_err(Failure::Data)
+}
+
+/// 命令行上影响版面的选项。
+pub fn options(common: &CommonArgs) -> present::Options {
+    present::Options {
+        paper: common.paper.clone(),
+        bleed_mm: common.bleed.unwrap_or(0.0),
+        crop_marks: common.marks,
+        mono: common.mono,
+        draft: common.draft.clone(),
+        archive: common.pdf_standard.is_some(),
+    }
 }
 
 pub fn engine(common: &CommonArgs, project: &Project) -> Result<Engine, Failure> {

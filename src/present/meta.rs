@@ -118,6 +118,18 @@ impl Cx {
             notice: m.notice.as_deref().map(one_line),
             accent,
             fonts,
+            bleed: options.bleed_mm,
+            slug: if options.crop_marks {
+                super::SLUG_MM
+            } else {
+                0.0
+            },
+            crop_marks: options.crop_marks,
+            mono: options.mono,
+            cmyk: !options.archive,
+            draft: options.draft.as_deref().map(one_line),
+            copy_no: None,
+            recipient: None,
         };
         (meta, render, m.kind)
     }

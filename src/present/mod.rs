@@ -23,8 +23,10 @@ use crate::load::{DataSet, Parts, SourceFile};
 use crate::model::{Date, Num};
 use view::*;
 
-/// 纸张规格：a4、a5、16k（185×260 mm）。
-pub const PAPERS: &[&str] = &["a4", "a5", "16k"];
+/// 纸张规格：a4、a5、b5（176×250 mm）、16k（16开，185×260 mm）、d16k（大16开，210×285 mm）、32k（32开，130×184 mm）。
+pub const PAPERS: &[&str] = &["a4", "a5", "b5", "16k", "d16k", "32k"];
+/// 出血的上限（毫米）：印刷厂常用 3 毫米，超过 10 毫米多半是单位写错了。
+pub const MAX_BLEED_MM: f64 = 10.0;
 pub const DEFAULT_ACCENT: &str = "#b5121b";
 /// 一份简报最多的任务要点和量化目标：再多就不是“简报”了，排版时间和页数也会失控。
 pub const MAX_TASK_ITEMS: usize = 2000;
@@ -40,7 +42,20 @@ pub const MAX_ABS: f64 = 1e15;
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub paper: Option<String>,
+    /// 出血（毫米）：页面每边放大这么多，贴边的底色延伸进去。
+    pub bleed_mm: f64,
+    /// 加裁切线（页面外再留出放裁切线的边）。
+    pub crop_marks: bool,
+    /// 单色版：强调色换成黑和灰，供复印机、速印机使用。
+    pub mono: bool,
+    /// 斜印在每页上的稿次字样，如“征求意见稿”“草稿”。
+    pub draft: Option<String>,
+    /// 导出 PDF/A 存档版：黑与灰改用灰度（PDF/A 里 CMYK 要嵌色彩描述文件）。
+    pub archive: bool,
 }
+
+/// 加裁切线时，出血之外再留出的边（毫米），裁切线画在这里。
+pub const SLUG_MM: f64 = 10.0;
 
 /// 把数据集规范化为模板视图；所有数据问题一次报告。
 pub fn present(data: &DataSet, options: &Options) -> Result<View, Problems> {

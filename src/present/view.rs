@@ -35,6 +35,22 @@ pub struct Render {
     pub notice: Option<String>,
     pub accent: String,
     pub fonts: FontsView,
+    /// 出血（毫米），0 为不出血。页面每边比成品大 bleed + slug。
+    pub bleed: f64,
+    /// 出血之外放裁切线的边（毫米），不加裁切线时为 0。
+    pub slug: f64,
+    /// 画裁切线。
+    pub crop_marks: bool,
+    /// 单色版（强调色换成黑和灰）。
+    pub mono: bool,
+    /// 黑与灰用 CMYK 的 K 版（印刷用）；PDF/A 存档版为 false，改用灰度。
+    pub cmyk: bool,
+    /// 斜印在每页上的稿次字样，如“征求意见稿”；与 notice 用同一套标记排出。
+    pub draft: Option<String>,
+    /// 份号（六位数字，如“000001”），印在封面左上角；不编份号时为 null。
+    pub copy_no: Option<String>,
+    /// 这一份发给谁（可选），以浅色小字印在每页底边。
+    pub recipient: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -174,11 +174,35 @@ pub fn typeset(
 }
 
 /// 导出 PDF：标识和时间戳都来自数据，同样的输入得到逐字节相同的文件。
-pub fn pdf(doc: &PagedDocument, ident: &str, date: NaiveDate) -> Result<Vec<u8>, Problems> {
+/// 选了 PDF/A 时按该标准导出（typst-pdf 写入 XMP 中的 pdfaid 声明，并拒绝不合标准的内容）。
+pub fn pdf(
+    doc: &PagedDocument,
+    ident: &str,
+    date: NaiveDate,
+    standard: Option<world::Standard>,
+) -> Result<Vec<u8>, Problems> {
+    use typst_pdf::{PdfStandard, PdfStandards};
+    let standards = match standard {
+        None => PdfStandards::default(),
+        Some(s) => {
+            let s = match s {
+                world::Standard::A2b => PdfStandard::A_2b,
+                world::Standard::A3b => PdfStandard::A_3b,
+            };
+            PdfStandards::new(&[s]).map_err(|e| {
+                Problems(vec![Problem::new(
+                    Origin::None,
+                    "PDF",
+                    format!("无法选用该 PDF 标准：{}", e.message()),
+                )])
+            })?
+        }
+    };
     let options = PdfOptions {
         ident: Smart::Custom(ident.to_owned()),
         timestamp: Some(Timestamp::new_utc(to_datetime(date))),
         creator: Smart::Custom(Some("jianbao".into())),
+        standards,
         ..PdfOptions::default()
     };
     typst_pdf::pdf(doc, &options).map_err(|errors| {

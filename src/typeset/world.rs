@@ -51,6 +51,28 @@ pub struct Engine {
     pub templates: Arc<Templates>,
     sources: Arc<Mutex<HashMap<FileId, Source>>>,
     pub limits: Limits,
+    /// PDF/A 等存档标准（None 为普通 PDF）。
+    pub standard: Option<Standard>,
+}
+
+/// 支持的 PDF 存档标准。
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standard {
+    /// PDF/A-2b
+    A2b,
+    /// PDF/A-3b
+    A3b,
+}
+
+impl Standard {
+    /// 命令行的写法：a-2b、a-3b。
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "a-2b" => Some(Self::A2b),
+            "a-3b" => Some(Self::A3b),
+            _ => None,
+        }
+    }
 }
 
 impl Engine {
@@ -64,11 +86,26 @@ impl Engine {
             templates: Arc::new(templates),
             sources: Arc::new(Mutex::new(HashMap::new())),
             limits: Limits::default(),
+            standard: None,
         }
     }
 
     pub fn with_limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// 文字中没有任何已加载字体包含的字（排版前查，免得印出方框）。
+    pub fn missing_chars(&self, text: &str) -> Vec<char> {
+        super::coverage::Coverage::new(self.fonts.book())
+            .missing(text)
+            .into_iter()
+            .map(|(_, c)| c)
+            .collect()
+    }
+
+    pub fn with_standard(mut self, standard: Option<Standard>) -> Self {
+        self.standard = standard;
         self
     }
 

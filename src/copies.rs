@@ -1,0 +1,128 @@
+//! 编号的份数（份号）：`--copies N` 或 `--recipients 名单.csv`。每一份封面左上角印六位份号（GB/T 9704），
+//! 给了名单时每页底边再印浅色的“发给：某某”。各份只差封面上的几个字，typst 的排版缓存让其余各页直接复用。
+
+use std::path::Path;
+
+use crate::base::diag::{Origin, Problem, Problems};
+use crate::base::text::one_line;
+use crate::present::view::View;
+
+/// 一次最多编的份数：份号是六位数字。
+pub const MAX_COPIES: usize = 999_999;
+/// 名单中一个名字最多的字数。
+pub const MAX_NAME_CHARS: usize = 40;
+
+/// 一份：份号和（可选的）发放对象。
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Copy {
+    pub no: String,
+    pub recipient: Option<String>,
+}
+
+/// N 份，份号 000001 起。
+pub fn numbered(n: usize) -> Vec<Copy> {
+    (1..=n.min(MAX_COPIES))
+        .map(|i| Copy {
+            no: format!("{i:06}"),
+            recipient: None,
+        })
+        .collect()
+}
+
+/// 名单（CSV 或纯文本，每行一个名字，取第一列）：每人一份。第一行是“姓名”“收件人”等表头时跳过。
+pub fn from_recipients(path: &Path) -> Result<Vec<Copy>, Problems> {
+    let problem = |row: usize, msg: String| {
+        Problem::new(
+            Origin::Cell {
+                file: path.to_owned(),
+                sheet: None,
+                row,
+                column: 0,
+            },
+            "",
+            msg,
+        )
+    };
+    let bytes = std::fs::read(path).map_err(|e| {
+        Problems(vec![Problem::in_file(
+            path,
+            crate::base::diag::os_error(&e),
+        )])
+    })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        Problems(vec![Problem::in_file(
+            path,
+            "名单不是 UTF-8 编码；在 Excel 中另存为时请选择“CSV UTF-8（逗号分隔）”",
+        )])
+    })?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut names = Vec::new();
+    let mut problems = Problems::default();
+    for (i, record) in reader.records().enumerate() {
+        let row = i + 1;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(problem(row, format!("CSV 格式错误：{e}")));
+                continue;
+            }
+        };
+        let name = one_line(record.get(0).unwrap_or("")).trim().to_owned();
+        if name.is_empty()
+            || (row == 1 && ["姓名", "名称", "收件人", "单位", "name"].contains(&name.as_str()))
+        {
+            continue;
+        }
+        if name.chars().count() > MAX_NAME_CHARS {
+            problems.push(problem(
+                row,
+                format!(
+                    "名字过长（{} 字），最多 {MAX_NAME_CHARS} 字",
+                    name.chars().count()
+                ),
+            ));
+            continue;
+        }
+        names.push(name);
+    }
+    if names.is_empty() && problems.is_empty() {
+        problems.push(Problem::in_file(path, "名单是空的：每行写一个名字"));
+    }
+    if names.len() > MAX_COPIES {
+        problems.push(Problem::in_file(
+            path,
+            format!("名单有 {} 人，份号最多 {MAX_COPIES} 份", names.len()),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(names
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| Copy {
+            no: format!("{:06}", i + 1),
+            recipient: Some(name),
+        })
+        .collect())
+}
+
+/// 这一份的视图：只改份号和发放对象，其余与原视图相同。
+pub fn view_of(view: &View, copy: &Copy) -> View {
+    let mut v = view.clone();
+    v.render.copy_no = Some(copy.no.clone());
+    v.render.recipient = copy.recipient.clone();
+    v
+}
+
+/// 这一份的文件名：“商丘市-简报手册.pdf” → “商丘市-简报手册-000001.pdf”。份号只有数字，不会带出路径符号。
+pub fn file_name(base: &str, copy: &Copy) -> String {
+    match base.strip_suffix(".pdf") {
+        Some(stem) => format!("{stem}-{}.pdf", copy.no),
+        None => format!("{base}-{}", copy.no),
+    }
+}
