@@ -177,22 +177,35 @@ fn pdf_embeds_subset_fonts_and_chinese_text_copies_out() {
 }
 
 #[test]
-fn paper_option_sets_the_page_size() {
-    for (paper, width_mm) in [("a4", 210.0), ("a5", 148.0), ("16k", 185.0)] {
-        let options = jianbao::present::Options {
-            paper: Some(paper.into()),
-        };
-        let project = jianbao::project::Project::load(&sample_dir(), &options).unwrap();
-        let engine = engine(&project);
-        let json = serde_json::to_vec(&project.view).unwrap();
-        let t = jianbao::typeset::typeset(&engine, Kind::Booklet, json, None, project.date)
-            .unwrap_or_else(|p| panic!("{p}"));
-        let width = t.doc.pages()[0].frame.width().to_mm();
-        assert!(
-            (width - width_mm).abs() < 0.5,
-            "{paper} 宽应为 {width_mm} 毫米，实际 {width}"
-        );
-        assert_eq!(t.doc.pages().len() % 4, 0);
+fn every_sample_lays_out_on_every_paper_size() {
+    for (paper, width_mm, height_mm) in [
+        ("a4", 210.0, 297.0),
+        ("a5", 148.0, 210.0),
+        ("b5", 176.0, 250.0),
+        ("16k", 185.0, 260.0),
+        ("d16k", 210.0, 285.0),
+        ("32k", 130.0, 184.0),
+    ] {
+        for name in ["shangqiu-2023", "zhengzhou-2023", "changzhi-2023-11"] {
+            let options = jianbao::present::Options {
+                paper: Some(paper.into()),
+                ..Default::default()
+            };
+            let dir = root().join("data").join(name);
+            let project = jianbao::project::Project::load(&dir, &options).unwrap();
+            let engine = engine(&project);
+            let json = serde_json::to_vec(&project.view).unwrap();
+            let t = jianbao::typeset::typeset(&engine, Kind::Booklet, json, Some(dir.clone()), project.date)
+                .unwrap_or_else(|p| panic!("{name} {paper}: {p}"));
+            let frame = &t.doc.pages()[0].frame;
+            assert!(
+                (frame.width().to_mm() - width_mm).abs() < 0.5 && (frame.height().to_mm() - height_mm).abs() < 0.5,
+                "{name} {paper} 应为 {width_mm}×{height_mm} 毫米"
+            );
+            assert_eq!(t.doc.pages().len() % 4, 0, "{name} {paper}");
+            let overlaps = jianbao::typeset::inspect::overlapping_text(&t.doc);
+            assert!(overlaps.is_empty(), "{name} {paper} 文字重叠：{overlaps:?}");
+        }
     }
 }
 
