@@ -5,12 +5,14 @@
 //! → `model`（数据文件的类型）→ `load`（读文件，定位每个问题）
 //! → `present`（规范化视图，即模板拿到的 JSON）→ `typeset`（typst：World、字体、模板、版面检查）
 //! → `render`（一份文档：排版 → 检查 → PDF）→ `project`（一次运行的准备）→ `batch`（批量与清单）。
+//! `postpress`（印前后处理：在 PDF 字节上写成品框、出血框，骑马钉拼版）只用 lopdf，不依赖其他层。
 
 pub mod base;
 pub mod batch;
 pub mod copies;
 pub mod load;
 pub mod model;
+pub mod postpress;
 pub mod present;
 pub mod project;
 pub mod render;
