@@ -163,6 +163,12 @@ pub struct BuildArgs {
     /// 按名单每人一份（CSV 或文本，每行一个名字）：份号之外每页底边印浅色的“发给：某某”
     #[arg(long, value_name = "名单")]
     pub recipients: Option<PathBuf>,
+    /// 另写一份拼版的手册：saddle 为骑马订（A5 两页拼在 A4 横向上，按双面印刷的顺序），文件名加“-拼版”
+    #[arg(long, value_name = "方式", value_parser = ["saddle"], hide_possible_values = true)]
+    pub impose: Option<String>,
+    /// 骑马订的爬移补偿，如 0.1mm：越靠里的一张，页面越向书脊挪
+    #[arg(long, value_name = "毫米", value_parser = millimetres, requires = "impose")]
+    pub creep: Option<f64>,
 }
 
 #[derive(Debug, Args)]

@@ -53,6 +53,19 @@ pub fn render(
         _ => {}
     }
     let pdf = typeset::pdf(&t.doc, ident, date, engine.standard)?;
+    // 有出血或裁切线时，标出成品尺寸（TrimBox）和出血范围（BleedBox），印刷厂的软件据此裁切。
+    let off = view.render.bleed + view.render.slug;
+    let pdf = if off > 0.0 {
+        crate::postpress::set_boxes(&pdf, mm(off), mm(view.render.bleed)).map_err(|e| {
+            Problems(vec![Problem::new(
+                Origin::None,
+                "PDF",
+                format!("标出裁切框失败：{e}"),
+            )])
+        })?
+    } else {
+        pdf
+    };
     Ok(Rendered {
         pdf,
         pages,
@@ -127,4 +140,9 @@ fn overflow(doc: &typst_layout::PagedDocument, view: &View) -> Problems {
             parts.join("、"),
         ),
     )])
+}
+
+/// 毫米换算为 PDF 的点（1/72 英寸）。
+pub fn mm(v: f64) -> f64 {
+    v * 72.0 / 25.4
 }

@@ -195,11 +195,18 @@ fn every_sample_lays_out_on_every_paper_size() {
             let project = jianbao::project::Project::load(&dir, &options).unwrap();
             let engine = engine(&project);
             let json = serde_json::to_vec(&project.view).unwrap();
-            let t = jianbao::typeset::typeset(&engine, Kind::Booklet, json, Some(dir.clone()), project.date)
-                .unwrap_or_else(|p| panic!("{name} {paper}: {p}"));
+            let t = jianbao::typeset::typeset(
+                &engine,
+                Kind::Booklet,
+                json,
+                Some(dir.clone()),
+                project.date,
+            )
+            .unwrap_or_else(|p| panic!("{name} {paper}: {p}"));
             let frame = &t.doc.pages()[0].frame;
             assert!(
-                (frame.width().to_mm() - width_mm).abs() < 0.5 && (frame.height().to_mm() - height_mm).abs() < 0.5,
+                (frame.width().to_mm() - width_mm).abs() < 0.5
+                    && (frame.height().to_mm() - height_mm).abs() < 0.5,
                 "{name} {paper} 应为 {width_mm}×{height_mm} 毫米"
             );
             assert_eq!(t.doc.pages().len() % 4, 0, "{name} {paper}");

@@ -6,6 +6,7 @@ use jianbao::base::diag::{Problem, Problems};
 use jianbao::base::output;
 use jianbao::copies;
 use jianbao::project::Project;
+use jianbao::typeset::Kind;
 use jianbao::typeset::world::Engine;
 
 use super::{EXIT_INTERRUPTED, Failure, engine, interrupted, prepare, stop_on_ctrl_c};
@@ -56,6 +57,40 @@ pub fn run(args: cli::BuildArgs) -> Result<(), Failure> {
     if interrupted() {
         eprintln!("已中断，没有写出任何文件。");
         return Err(Failure::Exit(EXIT_INTERRUPTED));
+    }
+    if args.impose.is_some() {
+        let opts = jianbao::postpress::SaddleOptions {
+            creep_mm: args.creep.unwrap_or(0.0),
+            marks: args.common.marks,
+        };
+        let mut imposed = Vec::new();
+        for (name, r, _) in done
+            .iter()
+            .filter(|(n, _, _)| n.contains(Kind::Booklet.label()))
+        {
+            let started = Instant::now();
+            let pdf = jianbao::postpress::impose_saddle(&r.pdf, &opts).map_err(|e| {
+                Failure::Render(Problems(vec![Problem::new(
+                    jianbao::base::diag::Origin::None,
+                    "拼版",
+                    format!("{name}：{e}"),
+                )]))
+            })?;
+            let name = name.replacen(".pdf", "-拼版.pdf", 1);
+            imposed.push((name, r.pages / 2, pdf, started.elapsed()));
+        }
+        for (name, sheets, pdf, took) in imposed {
+            let path = args.output.out.join(&name);
+            output::write_atomic(&path, &pdf)?;
+            println!(
+                "{}：{} 面（{} 张纸双面），{}，用时 {:.2} 秒",
+                path.display(),
+                sheets,
+                sheets / 2,
+                report::human_bytes(pdf.len()),
+                took.as_secs_f64()
+            );
+        }
     }
     for (name, r, took) in done {
         let path = args.output.out.join(name);
