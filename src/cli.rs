@@ -32,6 +32,8 @@ pub enum Command {
     Batch(BatchArgs),
     /// 输出数据文件的 JSON Schema，供编辑器补全和即时检查
     Schema(SchemaArgs),
+    /// 预览：把页面画成 PNG，另拼一张总览图（README 中的图由它生成）
+    Preview(PreviewArgs),
     /// 基准测试：示例数据批量、生成的大批量（默认 500 个地区），可与官方 typst 命令行对比
     Bench(BenchArgs),
 }
@@ -169,6 +171,33 @@ pub struct BuildArgs {
     /// 骑马订的爬移补偿，如 0.1mm：越靠里的一张，页面越向书脊挪
     #[arg(long, value_name = "毫米", value_parser = millimetres, requires = "impose")]
     pub creep: Option<f64>,
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 输出目录（默认 preview）
+    #[arg(
+        long,
+        short,
+        value_name = "目录",
+        default_value = "preview",
+        hide_default_value = true
+    )]
+    pub out: PathBuf,
+    /// 画哪几页，如 1-4、2,5-6（默认全部）
+    #[arg(long, value_name = "页码")]
+    pub pages: Option<String>,
+    /// 分辨率（每英寸像素，默认 96）
+    #[arg(long, value_name = "DPI", default_value_t = 96, hide_default_value = true, value_parser = clap::value_parser!(u32).range(20..=600))]
+    pub dpi: u32,
+    /// 只画一种文档：booklet（简报手册）或 summary（一页纸）
+    #[arg(long, value_name = "文档", hide_possible_values = true)]
+    pub only: Option<Kind>,
+    /// 画某个县区的版本，如 永城市
+    #[arg(long, value_name = "县区")]
+    pub county: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -14,6 +14,7 @@ pub mod load;
 pub mod model;
 pub mod postpress;
 pub mod present;
+pub mod preview;
 pub mod project;
 pub mod render;
 pub mod schema;

@@ -258,3 +258,37 @@ fn decode_utf16(bytes: &[u8]) -> String {
         String::from_utf8_lossy(bytes).into_owned()
     }
 }
+
+#[test]
+fn preview_writes_png_pages_and_a_contact_sheet() {
+    let out = tempfile::tempdir().unwrap();
+    let o = jianbao(&[
+        "preview",
+        "--pages",
+        "1-4",
+        "--dpi",
+        "72",
+        "--only",
+        "booklet",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for n in 1..=4 {
+        let png = std::fs::read(out.path().join(format!("商丘市-简报手册-第{n}页.png"))).unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "第{n}页不是 PNG");
+        // 72 dpi 下 A5 为 420×595 像素：宽度在 PNG 的 IHDR 里。
+        let width = u32::from_be_bytes([png[16], png[17], png[18], png[19]]);
+        assert!((419..=421).contains(&width), "宽 {width}");
+    }
+    assert!(out.path().join("商丘市-简报手册-总览.png").is_file());
+    let o = jianbao(&[
+        "preview",
+        "--pages",
+        "4-1",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不是有效的页码范围"), "{}", stderr(&o));
+}
