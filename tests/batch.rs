@@ -354,3 +354,19 @@ fn county_selection_and_unknown_names() {
         .to_string();
     assert!(err.contains("没有这些县区：永城县"), "{err}");
 }
+
+#[test]
+fn shares_under_ten_thousand_read_as_plain_counts() {
+    let project = load(&sample_dir());
+    let view = project.view_for(Some("夏邑县")).unwrap();
+    let c = view.county.unwrap();
+    let places = c.targets.iter().find(|t| t.what.contains("学位")).unwrap();
+    assert_eq!(places.share.text, "1200", "0.12万个 应读作 1200个");
+    assert_eq!(places.share_unit.as_deref(), Some("个"));
+    assert_eq!(
+        places.unit.as_deref(),
+        Some("万个"),
+        "全市的数量仍写 1.3万个"
+    );
+    assert_eq!(places.percent, "9.2%");
+}

@@ -440,11 +440,13 @@ impl Counties {
                     0.0
                 };
                 let percent = format!("{percent:.1}%");
+                let (share_fig, share_unit) = plain_units(share, target.unit.as_deref());
                 Some(CountyTargetView {
                     what: target.what.clone(),
                     unit: target.unit.clone(),
                     city: total,
-                    share: share.clone(),
+                    share: share_fig,
+                    share_unit,
                     percent_text: format!("占{}{percent}", self.scope),
                     percent,
                     deadline_text: target.deadline_text.clone(),
@@ -660,6 +662,23 @@ fn county_card(
             .iter()
             .map(|l| super::highlight::segments(l))
             .collect(),
+    }
+}
+
+/// 不足一万的“万”量改写成个数：0.12万个 → 1200个（读者一眼看懂，也不会因四舍五入丢失精度）。
+fn plain_units(f: &Figure, unit: Option<&str>) -> (Figure, Option<String>) {
+    match unit.and_then(|u| u.strip_prefix('万')) {
+        Some(rest) if f.value.abs() < 1.0 && !rest.is_empty() => {
+            let v = (f.value * 10_000.0 * 1e6).round() / 1e6;
+            (
+                Figure {
+                    value: v,
+                    text: format_number(v),
+                },
+                Some(rest.to_owned()),
+            )
+        }
+        _ => (f.clone(), unit.map(str::to_owned)),
     }
 }
 

@@ -448,7 +448,7 @@ pub fn county_targets_block(
             .iter()
             .map(|t| TargetCell {
                 big: t.share.text.clone(),
-                unit: t.unit.clone(),
+                unit: t.share_unit.clone(),
                 what: t.what.clone(),
                 note: Some(if Some(t.deadline_text.as_str()) != common_deadline {
                     format!("{}，{}", t.percent_text, t.deadline_text)

@@ -488,6 +488,8 @@ pub struct CountyTargetView {
     pub unit: Option<String>,
     pub city: Figure,
     pub share: Figure,
+    /// 分到本县区的数量的单位：不足一万的“万”量改写成个数（0.12万个 → 1200个），与 unit 不同。
+    pub share_unit: Option<String>,
     /// “占全市11.3%”
     pub percent_text: String,
     /// “11.3%”（表格的“占比”一列）

@@ -270,7 +270,13 @@ pub fn unprinted(items: &[(String, String)], texts: &str) -> Vec<String> {
                 || hay.contains(&norm(jianbao::present::cn::strip_ordinal(&p)))
                 || (p.contains("{县区}") && hay.contains(&p.replace("{县区}", "")))
         });
-        if !found {
+        // 不足一万的“万”量改写成个数印出（0.12万个 → 1200个），算作印出了。
+        let as_units = v
+            .parse::<f64>()
+            .ok()
+            .filter(|n| *n > 0.0 && *n < 1.0)
+            .is_some_and(|n| hay.contains(&format!("{}", (n * 10_000.0).round() as i64)));
+        if !found && !as_units {
             missing.push(format!("{place} = {value:?}"));
         }
     }
