@@ -259,6 +259,9 @@ pub struct BenchArgs {
     /// 官方 typst 命令行的路径；给出时对比“每份文档运行一次 typst compile”的用时
     #[arg(long, value_name = "路径")]
     pub typst: Option<PathBuf>,
+    /// 编号份数的对照：N 份编号的手册与一页纸，对比 N 次独立的 jianbao build（默认 0，不测）
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    pub copies: usize,
 }
 
 /// clap 的帮助页默认是英文标题；这里逐层换成中文。
