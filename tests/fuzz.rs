@@ -165,4 +165,44 @@ proptest! {
             prop_assert!(err.contains("表格中没有 “睢阳区” 这一行"));
         }
     }
+
+    /// xlsx 的数字格式（日期、百分比、定点小数、文本、自定义）和合并单元格随意组合：读表格从不崩溃，
+    /// 要么读出数字，要么报出指明工作表、行、列的问题。
+    #[test]
+    fn xlsx_number_formats_and_merges_never_panic(
+        cells in proptest::collection::vec((any::<f64>(), 0usize..8), 8),
+        merges in proptest::collection::vec((1u32..4, 0u16..9, 1u32..3, 1u16..3), 0..3),
+    ) {
+        const FORMATS: [&str; 8] = ["0.00", "0%", "0.0%", "yyyy-mm-dd", "@", "#,##0.0", "[h]:mm:ss", "0.000E+00"];
+        let data = fixture();
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.set_name("指标").unwrap();
+        let headers = ["县区", "生产总值增速（%）", "规上工业增加值增速（%）", "固定资产投资增速（%）", "社会消费品零售总额增速（%）",
+            "一般公共预算收入（亿元）", "一般公共预算支出（亿元）", "金融机构存款余额（亿元）", "金融机构贷款余额（亿元）"];
+        for (c, h) in headers.iter().enumerate() {
+            sheet.write_string(0, c as u16, *h).unwrap();
+        }
+        for (r, name) in ["梁园区", "睢阳区", "永城市"].iter().enumerate() {
+            sheet.write_string(r as u32 + 1, 0, *name).unwrap();
+            for (c, (v, f)) in cells.iter().enumerate() {
+                if v.is_finite() {
+                    let format = rust_xlsxwriter::Format::new().set_num_format(FORMATS[*f]);
+                    sheet.write_number_with_format(r as u32 + 1, c as u16 + 1, *v, &format).unwrap();
+                }
+            }
+        }
+        for (row, col, h, w) in merges {
+            let _ = sheet.merge_range(row, col, row + h, col + w, "", &rust_xlsxwriter::Format::new());
+        }
+        book.save(data.path().join("counties.xlsx")).unwrap();
+        match jianbao::project::Project::load(data.path(), &Default::default()) {
+            Ok(project) => {
+                for name in ["梁园区", "睢阳区", "永城市"] {
+                    let _ = project.view_for(Some(name));
+                }
+            }
+            Err(p) => prop_assert!(!p.is_empty()),
+        }
+    }
 }

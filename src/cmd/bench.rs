@@ -122,11 +122,16 @@ fn copies_bench(
     for copy in jianbao::copies::numbered(n) {
         let view = jianbao::copies::view_of(&project.view, &copy);
         for kind in Kind::ALL {
-            project.render(engine, &view, kind).map_err(Failure::Render)?;
+            project
+                .render(engine, &view, kind)
+                .map_err(Failure::Render)?;
         }
     }
     let numbered = started.elapsed().as_secs_f64();
-    println!("编号份数：{n} 份（手册与一页纸各 {n} 份）在一个进程中 {numbered:.2} 秒，每份 {:.0} 毫秒", numbered * 1000.0 / n as f64);
+    println!(
+        "编号份数：{n} 份（手册与一页纸各 {n} 份）在一个进程中 {numbered:.2} 秒，每份 {:.0} 毫秒",
+        numbered * 1000.0 / n as f64
+    );
     let exe = std::env::current_exe().context("找不到 jianbao 程序")?;
     let started = Instant::now();
     for i in 0..n {
@@ -145,7 +150,10 @@ fn copies_bench(
         let _ = std::fs::remove_dir_all(&out);
     }
     let plain = started.elapsed().as_secs_f64();
-    println!("  对照：{n} 次独立的 jianbao build 共 {plain:.2} 秒 —— 编号份数快 {:.1} 倍", plain / numbered);
+    println!(
+        "  对照：{n} 次独立的 jianbao build 共 {plain:.2} 秒 —— 编号份数快 {:.1} 倍",
+        plain / numbered
+    );
     Ok(())
 }
 
