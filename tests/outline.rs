@@ -316,20 +316,10 @@ proptest! {
 /// 空框检查本身会报：卡片网格留下空格子时，它能发现。
 #[test]
 fn the_empty_frame_check_catches_an_empty_card() {
-    let templates = tempfile::tempdir().unwrap();
-    for name in ["booklet.typ", "summary.typ"] {
-        std::fs::write(
-            templates.path().join(name),
-            "#set text(font: \"Noto Sans SC\")\n#grid(columns: (1fr, 1fr), inset: 8pt, stroke: (left: 2.5pt + red), [有字的卡片\\ 第二行\\ 第三行], [])\n",
-        )
-        .unwrap();
-    }
-    let project = load(&sample_dir());
-    let fonts = jianbao::typeset::fonts::load(&[]).unwrap();
-    let engine = jianbao::project::engine(fonts, Some(templates.path()), &project).unwrap();
-    let json = serde_json::to_vec(&project.view).unwrap();
-    let t = jianbao::typeset::typeset(&engine, Kind::Summary, json, None, project.date).unwrap();
-    assert_eq!(inspect::empty_frames(&t.doc).len(), 1);
+    let doc = typeset_source(
+        "#set text(font: \"Noto Sans SC\")\n#grid(columns: (1fr, 1fr), inset: 8pt, stroke: (left: 2.5pt + red), [有字的卡片\\ 第二行\\ 第三行], [])\n",
+    );
+    assert_eq!(inspect::empty_frames(&doc).len(), 1);
 }
 
 #[test]
@@ -429,20 +419,10 @@ fn long_chart_labels_never_leave_one_character_alone() {
 /// 重叠检查本身会报：模板把两段文字放在同一处时，它能发现。
 #[test]
 fn the_overlap_check_catches_overprinted_text() {
-    let templates = tempfile::tempdir().unwrap();
-    for name in ["booklet.typ", "summary.typ"] {
-        std::fs::write(
-            templates.path().join(name),
-            "#set text(font: \"Noto Sans SC\")\n#place(dx: 10pt, dy: 10pt)[重叠的文字]\n#place(dx: 14pt, dy: 11pt)[压在上面]\n",
-        )
-        .unwrap();
-    }
-    let project = load(&sample_dir());
-    let fonts = jianbao::typeset::fonts::load(&[]).unwrap();
-    let engine = jianbao::project::engine(fonts, Some(templates.path()), &project).unwrap();
-    let json = serde_json::to_vec(&project.view).unwrap();
-    let t = jianbao::typeset::typeset(&engine, Kind::Summary, json, None, project.date).unwrap();
-    assert_eq!(inspect::overlapping_text(&t.doc).len(), 1);
+    let doc = typeset_source(
+        "#set text(font: \"Noto Sans SC\")\n#place(dx: 10pt, dy: 10pt)[重叠的文字]\n#place(dx: 14pt, dy: 11pt)[压在上面]\n",
+    );
+    assert_eq!(inspect::overlapping_text(&doc).len(), 1);
 }
 
 fn check_outline(outline: &str) -> String {

@@ -41,6 +41,25 @@ impl Catalogue {
 }
 
 impl Cx {
+    /// 数据点名的指标（大纲的 indicators 块、一页纸）：找不到的 id 报在点名处。
+    pub(super) fn named<'c>(
+        &mut self,
+        src: &crate::load::SourceFile,
+        ids: &[Spanned<String>],
+        field: &str,
+        catalogue: &'c Catalogue,
+    ) -> Vec<&'c IndicatorView> {
+        ids.iter()
+            .filter_map(|id| match catalogue.lookup(id.get_ref()) {
+                Ok(i) => Some(i),
+                Err(msg) => {
+                    self.push(src, Some(id.span()), field, msg);
+                    None
+                }
+            })
+            .collect()
+    }
+
     pub(super) fn indicators(
         &mut self,
         file: Option<&Parsed<IndicatorsFile>>,

@@ -91,7 +91,7 @@ pub fn validate_parts(parts: &Parts) -> Problems {
     if let Some(meta) = &parts.meta {
         cx.meta_dates(meta);
     }
-    let catalogue = cx.indicators(parts.indicators.as_ref(), false);
+    cx.indicators(parts.indicators.as_ref(), false);
     for (rel, tasks) in &parts.tasks {
         cx.tasks_file(
             rel,
@@ -102,7 +102,6 @@ pub fn validate_parts(parts: &Parts) -> Problems {
             &mut HashMap::new(),
         );
     }
-    let _ = catalogue;
     cx.problems
 }
 

@@ -257,24 +257,14 @@ impl Cx {
                     }
                     BlockType::Indicators => {
                         let items: Vec<IndicatorView> = match &block.indicators {
-                            Some(ids) => ids
-                                .iter()
-                                .filter_map(|id| match catalogue.lookup(id.get_ref()) {
-                                    Ok(i) => {
-                                        built.used_indicators.push(i.id.clone());
-                                        Some(i.clone())
-                                    }
-                                    Err(msg) => {
-                                        self.push(
-                                            src,
-                                            Some(id.span()),
-                                            format!("{field}.indicators"),
-                                            msg,
-                                        );
-                                        None
-                                    }
-                                })
-                                .collect(),
+                            Some(ids) => {
+                                let named =
+                                    self.named(src, ids, &format!("{field}.indicators"), catalogue);
+                                built
+                                    .used_indicators
+                                    .extend(named.iter().map(|i| i.id.clone()));
+                                named.into_iter().cloned().collect()
+                            }
                             None => {
                                 built.all_indicators_used = true;
                                 if !catalogue.present {

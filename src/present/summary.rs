@@ -58,20 +58,10 @@ impl Cx {
                             );
                         }
                         let ids: Vec<String> = match &b.indicators {
-                            Some(ids) => ids
-                                .iter()
-                                .filter_map(|id| match catalogue.lookup(id.get_ref()) {
-                                    Ok(i) => Some(i.id.clone()),
-                                    Err(msg) => {
-                                        self.push(
-                                            src,
-                                            Some(id.span()),
-                                            format!("{field}.indicators"),
-                                            msg,
-                                        );
-                                        None
-                                    }
-                                })
+                            Some(ids) => self
+                                .named(src, ids, &format!("{field}.indicators"), catalogue)
+                                .into_iter()
+                                .map(|i| i.id.clone())
                                 .collect(),
                             None => catalogue
                                 .items
@@ -211,15 +201,7 @@ impl Cx {
                             },
                             (_, Some(BlockView::Tasks(t))) => SummaryBlockView::Tasks {
                                 title,
-                                items: t
-                                    .tasks
-                                    .iter()
-                                    .map(|t| NumberedText {
-                                        number: t.heading.number.clone(),
-                                        text: t.brief.clone(),
-                                        original: t.heading.title.clone(),
-                                    })
-                                    .collect(),
+                                items: briefs(t),
                             },
                             (_, Some(BlockView::Trend(t))) => SummaryBlockView::Trend(TrendView {
                                 heading: title.map(|title| Heading {
@@ -264,15 +246,7 @@ impl Cx {
                                     title: Some(
                                         heading_of(b).unwrap_or_else(|| chapter.title.clone()),
                                     ),
-                                    items: t
-                                        .tasks
-                                        .iter()
-                                        .map(|t| NumberedText {
-                                            number: t.heading.number.clone(),
-                                            text: t.brief.clone(),
-                                            original: t.heading.title.clone(),
-                                        })
-                                        .collect(),
+                                    items: briefs(t),
                                 },
                             ));
                         }
@@ -352,6 +326,18 @@ impl Cx {
             ));
         }
     }
+}
+
+/// 一页纸上的任务：编号和标题第一个逗号之前的部分。
+fn briefs(t: &TasksView) -> Vec<NumberedText> {
+    t.tasks
+        .iter()
+        .map(|t| NumberedText {
+            number: t.heading.number.clone(),
+            text: t.brief.clone(),
+            original: t.heading.title.clone(),
+        })
+        .collect()
 }
 
 fn sorted(mut v: Vec<&str>) -> String {

@@ -41,6 +41,21 @@ pub fn pages(project: &Project, engine: &Engine, kind: Kind) -> Vec<String> {
     inspect::page_texts(&t.doc)
 }
 
+/// 用一段临时的模板源码（手册和一页纸都用它）排示例数据的一页纸：测试版面检查本身能不能发现问题。
+pub fn typeset_source(source: &str) -> typst_layout::PagedDocument {
+    let templates = tempfile::tempdir().unwrap();
+    for name in ["booklet.typ", "summary.typ"] {
+        std::fs::write(templates.path().join(name), source).unwrap();
+    }
+    let project = load(&sample_dir());
+    let fonts = jianbao::typeset::fonts::load(&[]).unwrap();
+    let engine = project::engine(fonts, Some(templates.path()), &project).unwrap();
+    let json = serde_json::to_vec(&project.view).unwrap();
+    typeset::typeset(&engine, Kind::Summary, json, None, project.date)
+        .unwrap_or_else(|p| panic!("{p}"))
+        .doc
+}
+
 /// 示例数据的一份可改写副本。
 pub fn fixture() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
