@@ -292,3 +292,73 @@ fn preview_writes_png_pages_and_a_contact_sheet() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("不是有效的页码范围"), "{}", stderr(&o));
 }
+
+fn booklet_doc(county: Option<&str>) -> typst_layout::PagedDocument {
+    let project = load(&sample_dir());
+    let engine = engine(&project);
+    let view = project.view_for(county).unwrap();
+    let json = serde_json::to_vec(&view).unwrap();
+    jianbao::typeset::typeset(
+        &engine,
+        jianbao::typeset::Kind::Booklet,
+        json,
+        Some(project.data.dir.clone()),
+        project.date,
+    )
+    .unwrap()
+    .doc
+}
+
+#[test]
+fn every_body_page_has_a_folio_and_the_back_cover_is_blank() {
+    for county in [None, Some("永城市")] {
+        let doc = booklet_doc(county);
+        let texts = jianbao::typeset::inspect::page_texts(&doc);
+        let n = texts.len();
+        let notice = "【示例数据，非官方统计】";
+        assert!(
+            texts[n - 1].replace(notice, "").trim().is_empty(),
+            "{county:?} 封底应空白：{}",
+            texts[n - 1]
+        );
+        let last_content = texts
+            .iter()
+            .rposition(|t| !t.replace(notice, "").trim().is_empty())
+            .unwrap();
+        assert!(last_content < n - 1);
+        // 正文（第 3 页起）到最后一页有字的页，每页都有页码。
+        for (i, t) in texts.iter().enumerate().take(last_content + 1).skip(2) {
+            assert!(
+                t.contains(&format!("— {} —", i - 1)),
+                "{county:?} 第{}页没有页码 — {} —",
+                i + 1,
+                i - 1
+            );
+        }
+    }
+}
+
+#[test]
+fn chapter_opening_pages_have_no_running_header_and_the_notice_keeps_clear_of_the_trim() {
+    let doc = booklet_doc(Some("永城市"));
+    let title = "构筑建设新高地 擘画发展新蓝图";
+    for page in 2..doc.pages().len() {
+        let lines = jianbao::typeset::inspect::text_lines(&doc, page);
+        let opens_chapter = lines.iter().any(|(_, _, t)| {
+            t.starts_with("一、") || t.starts_with("二、") || t.starts_with("三、")
+        });
+        if opens_chapter {
+            assert!(
+                !lines.iter().take(3).any(|(_, _, t)| t.contains(title)),
+                "第{}页开章，不应有页眉",
+                page + 1
+            );
+        }
+        if let Some((y, _, _)) = lines
+            .iter()
+            .find(|(_, _, t)| t.contains("示例数据，非官方统计"))
+        {
+            assert!(*y >= 8.0, "第{}页提示语离顶边只有 {y:.1} 毫米", page + 1);
+        }
+    }
+}

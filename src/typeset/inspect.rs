@@ -162,6 +162,14 @@ pub fn empty_frames(doc: &PagedDocument) -> Vec<(usize, (f64, f64))> {
 
 /// 一页上的各行文字（按基线分组，自上而下）：(这一行最大的字号, 文字)。
 pub fn page_lines(doc: &PagedDocument, page: usize) -> Vec<(Abs, String)> {
+    text_lines(doc, page)
+        .into_iter()
+        .map(|(_, size, text)| (size, text))
+        .collect()
+}
+
+/// 同上，另给出每行基线离页面顶边的距离（毫米）。
+pub fn text_lines(doc: &PagedDocument, page: usize) -> Vec<(f64, Abs, String)> {
     let mut items: Vec<(f64, f64, Abs, String)> = Vec::new();
     if let Some(p) = doc.pages().get(page) {
         walk_placed(&p.frame, Transform::identity(), &mut |ts, pos, item| {
@@ -182,7 +190,10 @@ pub fn page_lines(doc: &PagedDocument, page: usize) -> Vec<(Abs, String)> {
             _ => lines.push((y, size, text)),
         }
     }
-    lines.into_iter().map(|(_, s, t)| (s, t)).collect()
+    lines
+        .into_iter()
+        .map(|(y, s, t)| (y * 25.4 / 72.0, s, t))
+        .collect()
 }
 
 /// 带累积变换地遍历：回调拿到 (变换, 本地位置, 元素)。
