@@ -99,13 +99,27 @@ pub fn engine(
     templates: Option<&Path>,
     project: &Project,
 ) -> Result<Engine, Problems> {
-    let f = &project.view.render.fonts;
-    let roles: [(&str, &[String]); 4] = [
-        ("song", &f.song),
-        ("hei", &f.hei),
-        ("kai", &f.kai),
-        ("title", &f.title),
-    ];
+    let meta = &project.data.meta;
+    let roles: Vec<_> = meta
+        .value
+        .theme
+        .fonts
+        .resolved()
+        .into_iter()
+        .map(|(role, names)| {
+            let located = names
+                .into_iter()
+                .map(|(name, span)| {
+                    let origin = match span {
+                        Some(span) => meta.source.origin(Some(span)),
+                        None => Origin::File(meta.source.path.clone()),
+                    };
+                    (name, origin)
+                })
+                .collect();
+            (role, located)
+        })
+        .collect();
     typeset::fonts::check_families(&fonts, &roles)?;
     let missing = coverage(fonts.book(), &project.data.sources());
     if !missing.is_empty() {

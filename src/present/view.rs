@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::highlight::Segment;
 
 /// 数据格式版本：JSON 结构有改动时加一，自己写的模板可据此判断能否读懂。
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct View {
@@ -33,8 +33,13 @@ pub struct Render {
     pub paper: String,
     /// 每页顶端印的提示语，如“征求意见稿”“示例数据，非官方统计”。
     pub notice: Option<String>,
+    /// 强调色，#RRGGBB。
     pub accent: String,
     pub fonts: FontsView,
+    /// 封面样式：plain（学习资料式）或 redhead（简报式红头报头）。
+    pub cover: String,
+    /// 落款：发文单位署名（theme.signoff，默认为 meta.issuer）。
+    pub signoff: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -42,6 +47,7 @@ pub struct FontsView {
     pub song: Vec<String>,
     pub hei: Vec<String>,
     pub kai: Vec<String>,
+    pub fangsong: Vec<String>,
     pub title: Vec<String>,
 }
 
@@ -62,6 +68,8 @@ pub struct MetaView {
     pub issuer: String,
     pub classification: Option<String>,
     pub issue: Option<String>,
+    /// 份号（公文模板用）。
+    pub copy_no: Option<String>,
     /// 资料来源。
     pub source: Option<String>,
     /// 二〇二三年十二月二十六日
