@@ -152,7 +152,7 @@ pub struct BatchArgs {
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
-    /// 只输出一个文件的 Schema：meta、indicators、sections、tasks、achievements、counties、county
+    /// 只输出一个 Schema：meta、indicators、outline、tasks、counties、county，或 view（模板拿到的 JSON）
     #[arg(value_name = "名称")]
     pub name: Option<String>,
     /// 把全部 Schema 写入这个目录（<名称>.schema.json）

@@ -1,6 +1,7 @@
 //! 模板看到的规范化数据（导出为 JSON）。所有计算和格式化都在这里完成，模板只管版式。
 //! 字段逐一说明见 `docs/templates.md`；结构有改动时 `SCHEMA_VERSION` 加一。
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::highlight::Segment;
@@ -8,7 +9,7 @@ use super::highlight::Segment;
 /// 数据格式版本：JSON 结构有改动时加一，自己写的模板可据此判断能否读懂。
 pub const SCHEMA_VERSION: u32 = 3;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct View {
     pub schema_version: u32,
     pub render: Render,
@@ -27,7 +28,7 @@ pub struct View {
     pub all_chapters: Vec<ChapterView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Render {
     /// a4、a5 或 16k。
     pub paper: String,
@@ -42,7 +43,7 @@ pub struct Render {
     pub signoff: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct FontsView {
     pub song: Vec<String>,
     pub hei: Vec<String>,
@@ -51,7 +52,7 @@ pub struct FontsView {
     pub title: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct MetaView {
     /// 文种：学习资料、简报、政府工作报告要点、统计分析。
     pub kind: String,
@@ -92,21 +93,21 @@ impl MetaView {
 }
 
 /// 一个数字：数值（供图表计算）和原样写法（供排印）。
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Figure {
     pub value: f64,
     pub text: String,
 }
 
 /// 指标卡片上主数字一行的一段：大字（数字）或小字（单位、限定语、文字目标）。
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Piece {
     pub text: String,
     pub big: bool,
 }
 
 /// 一张指标卡片：城市版和县区版、手册和一页纸共用。
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CardView {
     pub name: String,
     pub period: Option<String>,
@@ -120,7 +121,7 @@ pub struct CardView {
     pub lines: Vec<Vec<Segment>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct IndicatorView {
     pub id: String,
     pub name: String,
@@ -149,14 +150,14 @@ pub struct IndicatorView {
 }
 
 /// 标题：编号与文字。`level` 2 为（一），3 为 1.，4 为（1），5 为①。
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Heading {
     pub level: usize,
     pub number: String,
     pub title: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ChapterView {
     pub title: String,
     pub blocks: Vec<BlockView>,
@@ -166,7 +167,7 @@ pub struct ChapterView {
 }
 
 /// 一个内容块。`type` 与数据中的块种类相同，模板按它选组件。
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum BlockView {
     Prose(ProseView),
@@ -180,7 +181,7 @@ pub enum BlockView {
     County(CountyBlockView),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ProseView {
     pub id: Option<String>,
     pub heading: Option<Heading>,
@@ -189,14 +190,14 @@ pub struct ProseView {
     pub paragraphs: Vec<Vec<Segment>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct PointsView {
     pub id: Option<String>,
     pub heading: Option<Heading>,
     pub items: Vec<NumberedText>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct NumberedText {
     pub number: String,
     /// 去掉原文序数（“一要”）后的文字。
@@ -205,20 +206,20 @@ pub struct NumberedText {
     pub original: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct FactsView {
     pub id: Option<String>,
     pub heading: Option<Heading>,
     pub groups: Vec<FactGroupView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct FactGroupView {
     pub heading: Option<Heading>,
     pub facts: Vec<Vec<Segment>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct IndicatorsBlockView {
     pub id: Option<String>,
     pub heading: Option<Heading>,
@@ -231,7 +232,7 @@ pub struct IndicatorsBlockView {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TasksView {
     pub id: Option<String>,
     pub heading: Option<Heading>,
@@ -240,7 +241,7 @@ pub struct TasksView {
     pub tasks: Vec<TaskView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TaskView {
     pub heading: Heading,
     /// 标题第一个逗号之前的部分，供一页纸使用，如“坚持以科技创新驱动为关键”。
@@ -249,7 +250,7 @@ pub struct TaskView {
     pub items: Vec<TaskItemView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TaskItemView {
     /// 1.
     pub number: String,
@@ -262,7 +263,7 @@ pub struct TaskItemView {
     pub targets: Vec<TargetView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TargetView {
     /// 一览表序号，1 起。
     pub no: usize,
@@ -282,7 +283,7 @@ pub struct TargetView {
     pub lead: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TargetsBlockView {
     pub id: Option<String>,
     pub heading: Option<Heading>,
@@ -290,7 +291,7 @@ pub struct TargetsBlockView {
     pub rows: Vec<TargetView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TrendView {
     pub id: Option<String>,
     pub heading: Option<Heading>,
@@ -301,7 +302,7 @@ pub struct TrendView {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TrendPoint {
     pub label: String,
     pub value: f64,
@@ -309,7 +310,7 @@ pub struct TrendPoint {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TableView {
     pub id: Option<String>,
     pub heading: Option<Heading>,
@@ -319,14 +320,14 @@ pub struct TableView {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TableColumn {
     pub header: String,
     /// 这一列的数据都是数字（或缺数据）：右对齐。
     pub numeric: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TableCell {
     pub text: String,
     pub numeric: bool,
@@ -334,7 +335,7 @@ pub struct TableCell {
     pub negative: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CountyBlockView {
     pub heading: Option<Heading>,
     /// 县区内容各小节的编号，依次取用，如 ["（一）", "（二）", "（三）"]。
@@ -343,7 +344,7 @@ pub struct CountyBlockView {
     pub level: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct SummaryView {
     pub title: String,
     /// 标题下的概括语（可选）。
@@ -354,7 +355,7 @@ pub struct SummaryView {
     pub all_blocks: Vec<(Option<crate::model::meta::Only>, SummaryBlockView)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum SummaryBlockView {
     Indicators {
@@ -393,7 +394,7 @@ pub enum SummaryBlockView {
     Table(TableView),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TargetCell {
     /// 大字：数量或时限。
     pub big: String,
@@ -402,7 +403,7 @@ pub struct TargetCell {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CountyView {
     pub name: String,
     /// 比较范围，如“全市”。
@@ -421,14 +422,14 @@ pub struct CountyView {
     pub titles: CountyTitles,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CountyTitles {
     pub indicators: String,
     pub comparisons: String,
     pub targets: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CountyIndicatorView {
     pub id: String,
     pub name: String,
@@ -442,7 +443,7 @@ pub struct CountyIndicatorView {
     pub card: CardView,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CountyFigure {
     pub figure: Figure,
     /// 全市同一指标。
@@ -454,7 +455,7 @@ pub struct CountyFigure {
     pub compare_text: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ComparisonView {
     pub name: String,
     /// “%”或单位
@@ -466,7 +467,7 @@ pub struct ComparisonView {
     pub rows: Vec<ComparisonRow>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ComparisonRow {
     pub county: String,
     pub rank: usize,
@@ -474,7 +475,7 @@ pub struct ComparisonRow {
     pub highlight: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CountyTargetView {
     pub what: String,
     pub unit: Option<String>,
