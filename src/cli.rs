@@ -117,6 +117,9 @@ pub struct BuildArgs {
     /// 排某个县区的版本，如 永城市
     #[arg(long, value_name = "县区")]
     pub county: Option<String>,
+    /// 改用自己写的模板排一份文档：一个 .typ 文件，或模板目录中的名字（如 gongwen，即 gongwen/main.typ）
+    #[arg(long, value_name = "模板")]
+    pub template: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -60,6 +60,28 @@ pub fn render(
     })
 }
 
+/// 用自己写的模板排一份文档（`--template`）：排版 → 缺字与出界检查 → PDF。
+/// 不套用手册（4 的倍数页）和一页纸（恰好一页）的规矩，那是内置模板的约定。
+pub fn render_template(
+    engine: &Engine,
+    view: &View,
+    template: &str,
+    label: &str,
+    data_dir: Option<PathBuf>,
+    date: NaiveDate,
+    ident: &str,
+) -> Result<Rendered, Problems> {
+    let json = serde_json::to_vec(view).expect("视图总能序列化");
+    let t = typeset::typeset_template(engine, template, label, json, data_dir, date)?;
+    let pages = t.doc.pages().len();
+    let pdf = typeset::pdf(&t.doc, ident, date)?;
+    Ok(Rendered {
+        pdf,
+        pages,
+        warnings: t.warnings,
+    })
+}
+
 /// 一页纸排不下时，说清楚从哪里开始溢出、每一块有多少内容，标题也算在内。
 fn overflow(doc: &typst_layout::PagedDocument, view: &View) -> Problems {
     let texts = inspect::page_texts(doc);
