@@ -32,13 +32,15 @@ pub enum Command {
     Batch(BatchArgs),
     /// 输出数据文件的 JSON Schema，供编辑器补全和即时检查
     Schema(SchemaArgs),
+    /// 新建数据集：带注释的数据文件、县区表格模板、模板副本和说明，生成即可排版
+    Init(InitArgs),
     /// 基准测试：示例数据批量、生成的大批量（默认 500 个地区），可与官方 typst 命令行对比
     Bench(BenchArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct CommonArgs {
-    /// 数据集目录（默认为示例数据 data/shangqiu-2023）
+    /// 数据集目录（默认为当前目录，若它有 meta.toml；否则为示例数据 data/shangqiu-2023）
     #[arg(value_name = "数据目录")]
     pub data: Option<PathBuf>,
     /// 纸张：a4、a5 或 16k（185×260 毫米）；默认取数据主题，再默认 a5
@@ -164,6 +166,26 @@ pub struct SchemaArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct InitArgs {
+    /// 新数据集的目录（不存在或为空）
+    #[arg(value_name = "目录")]
+    pub dir: PathBuf,
+    /// 文种：学习资料、简报、政府工作报告要点、统计分析（默认学习资料）
+    #[arg(
+        long,
+        value_name = "文种",
+        default_value = "学习资料",
+        hide_default_value = true,
+        value_parser = ["学习资料", "简报", "政府工作报告要点", "统计分析"],
+        hide_possible_values = true
+    )]
+    pub kind: String,
+    /// 从随附的示例数据集开始：shangqiu-2023、zhengzhou-2023、changzhi-2023-11，或一个已有数据目录
+    #[arg(long, value_name = "示例", conflicts_with = "kind")]
+    pub from: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct BenchArgs {
     #[command(flatten)]
     pub common: CommonArgs,
@@ -275,7 +297,13 @@ pub fn explain_error(e: &clap::Error) -> Option<String> {
     Some(format!("错误：{msg}{usage}\n\n用 --help 查看帮助。"))
 }
 
-/// 没给数据目录时用示例数据。
+/// 没给数据目录时：当前目录是数据集（有 meta.toml）就用它，否则用示例数据。
 pub fn data_dir(arg: Option<PathBuf>) -> PathBuf {
-    arg.unwrap_or_else(jianbao::project::sample_dir)
+    arg.unwrap_or_else(|| {
+        if std::path::Path::new("meta.toml").is_file() {
+            PathBuf::from(".")
+        } else {
+            jianbao::project::sample_dir()
+        }
+    })
 }

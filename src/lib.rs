@@ -8,6 +8,7 @@
 
 pub mod base;
 pub mod batch;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod present;

@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         Command::Batch(args) => cmd::batch::run(args),
         Command::Schema(args) => cmd::schema::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Init(args) => cmd::init::run(args),
     };
     report(result)
 }

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod build;
 pub mod check;
 pub mod export;
+pub mod init;
 pub mod schema;
 
 use jianbao::base::diag::Problems;
