@@ -32,6 +32,8 @@ pub enum Command {
     Batch(BatchArgs),
     /// 输出数据文件的 JSON Schema，供编辑器补全和即时检查
     Schema(SchemaArgs),
+    /// 边改边看：数据、表格或模板一保存就重排，出错时保留上一版 PDF
+    Watch(WatchArgs),
     /// 新建数据集：带注释的数据文件、县区表格模板、模板副本和说明，生成即可排版
     Init(InitArgs),
     /// 基准测试：示例数据批量、生成的大批量（默认 500 个地区），可与官方 typst 命令行对比
@@ -163,6 +165,24 @@ pub struct SchemaArgs {
     /// 把全部 Schema 写入这个目录（<名称>.schema.json）
     #[arg(long, value_name = "目录")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 输出目录（默认 out）
+    #[arg(
+        long,
+        short,
+        value_name = "目录",
+        default_value = "out",
+        hide_default_value = true
+    )]
+    pub out: PathBuf,
+    /// 排某个县区的版本，如 永城市
+    #[arg(long, value_name = "县区")]
+    pub county: Option<String>,
 }
 
 #[derive(Debug, Args)]

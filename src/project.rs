@@ -197,6 +197,12 @@ pub fn engine(
     templates: Option<&Path>,
     project: &Project,
 ) -> Result<Engine, Problems> {
+    check_fonts(&fonts, project)?;
+    Ok(Engine::new(fonts, Templates::locate(templates)))
+}
+
+/// 主题点名的字体族都在、数据中的字都有字体包含。`watch` 每次重排都用已加载的字体再查一遍。
+pub fn check_fonts(fonts: &FontStore, project: &Project) -> Result<(), Problems> {
     let meta = &project.data.meta;
     let roles: Vec<_> = meta
         .value
@@ -218,12 +224,12 @@ pub fn engine(
             (role, located)
         })
         .collect();
-    typeset::fonts::check_families(&fonts, &roles)?;
+    typeset::fonts::check_families(fonts, &roles)?;
     let missing = coverage(fonts.book(), &project.data.sources());
     if !missing.is_empty() {
         return Err(missing);
     }
-    Ok(Engine::new(fonts, Templates::locate(templates)))
+    Ok(())
 }
 
 /// 示例数据集的位置：先找当前目录，再找源码树。

@@ -7,6 +7,7 @@ pub mod check;
 pub mod export;
 pub mod init;
 pub mod schema;
+pub mod watch;
 
 use jianbao::base::diag::Problems;
 use jianbao::present;
