@@ -34,13 +34,17 @@ pub enum Command {
     Schema(SchemaArgs),
     /// 预览：把页面画成 PNG，另拼一张总览图（README 中的图由它生成）
     Preview(PreviewArgs),
+    /// 边改边看：数据、表格或模板一保存就重排，出错时保留上一版 PDF
+    Watch(WatchArgs),
+    /// 新建数据集：带注释的数据文件、县区表格模板、模板副本和说明，生成即可排版
+    Init(InitArgs),
     /// 基准测试：示例数据批量、生成的大批量（默认 500 个地区），可与官方 typst 命令行对比
     Bench(BenchArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct CommonArgs {
-    /// 数据集目录（默认为示例数据 data/shangqiu-2023）
+    /// 数据集目录（默认为当前目录，若它有 meta.toml；否则为示例数据 data/shangqiu-2023）
     #[arg(value_name = "数据目录")]
     pub data: Option<PathBuf>,
     /// 纸张：a4、a5、b5、16k（16开 185×260 毫米）、d16k（大16开 210×285 毫米）、32k（32开 130×184 毫米）；默认取数据主题，再默认 a5
@@ -159,6 +163,9 @@ pub struct BuildArgs {
     /// 排某个县区的版本，如 永城市
     #[arg(long, value_name = "县区")]
     pub county: Option<String>,
+    /// 改用自己写的模板排一份文档：一个 .typ 文件，或模板目录中的名字（如 gongwen，即 gongwen/main.typ）
+    #[arg(long, value_name = "模板")]
+    pub template: Option<String>,
     /// 编号印 N 份：封面左上角印六位份号（000001 起），文件名带份号
     #[arg(long, value_name = "N", value_parser = positive, conflicts_with = "recipients")]
     pub copies: Option<usize>,
@@ -233,12 +240,50 @@ pub struct BatchArgs {
 
 #[derive(Debug, Args)]
 pub struct SchemaArgs {
-    /// 只输出一个文件的 Schema：meta、indicators、sections、tasks、achievements、counties、county
+    /// 只输出一个 Schema：meta、indicators、outline、tasks、counties、county，或 view（模板拿到的 JSON）
     #[arg(value_name = "名称")]
     pub name: Option<String>,
     /// 把全部 Schema 写入这个目录（<名称>.schema.json）
     #[arg(long, value_name = "目录")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 输出目录（默认 out）
+    #[arg(
+        long,
+        short,
+        value_name = "目录",
+        default_value = "out",
+        hide_default_value = true
+    )]
+    pub out: PathBuf,
+    /// 排某个县区的版本，如 永城市
+    #[arg(long, value_name = "县区")]
+    pub county: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// 新数据集的目录（不存在或为空）
+    #[arg(value_name = "目录")]
+    pub dir: PathBuf,
+    /// 文种：学习资料、简报、政府工作报告要点、统计分析（默认学习资料）
+    #[arg(
+        long,
+        value_name = "文种",
+        default_value = "学习资料",
+        hide_default_value = true,
+        value_parser = ["学习资料", "简报", "政府工作报告要点", "统计分析"],
+        hide_possible_values = true
+    )]
+    pub kind: String,
+    /// 从随附的示例数据集开始：shangqiu-2023、zhengzhou-2023、changzhi-2023-11，或一个已有数据目录
+    #[arg(long, value_name = "示例", conflicts_with = "kind")]
+    pub from: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -356,7 +401,13 @@ pub fn explain_error(e: &clap::Error) -> Option<String> {
     Some(format!("错误：{msg}{usage}\n\n用 --help 查看帮助。"))
 }
 
-/// 没给数据目录时用示例数据。
+/// 没给数据目录时：当前目录是数据集（有 meta.toml）就用它，否则用示例数据。
 pub fn data_dir(arg: Option<PathBuf>) -> PathBuf {
-    arg.unwrap_or_else(jianbao::project::sample_dir)
+    arg.unwrap_or_else(|| {
+        if std::path::Path::new("meta.toml").is_file() {
+            PathBuf::from(".")
+        } else {
+            jianbao::project::sample_dir()
+        }
+    })
 }

@@ -10,6 +10,7 @@
 pub mod base;
 pub mod batch;
 pub mod copies;
+pub mod init;
 pub mod load;
 pub mod model;
 pub mod postpress;

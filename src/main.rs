@@ -37,6 +37,8 @@ fn main() -> ExitCode {
         Command::Schema(args) => cmd::schema::run(args),
         Command::Bench(args) => cmd::bench::run(args),
         Command::Preview(args) => cmd::preview::run(args),
+        Command::Init(args) => cmd::init::run(args),
+        Command::Watch(args) => cmd::watch::run(args),
     };
     report(result)
 }

@@ -92,6 +92,104 @@ impl Project {
     }
 }
 
+impl Project {
+    /// 用自己写的模板排一份文档（见 `custom_template`）。
+    pub fn render_template(
+        &self,
+        engine: &Engine,
+        view: &View,
+        template: &CustomTemplate,
+    ) -> Result<Rendered, Problems> {
+        let ident = format!(
+            "jianbao/{}/{}/{}",
+            view.meta.region,
+            view.meta.edition_or_region(),
+            template.label
+        );
+        render::render_template(
+            engine,
+            view,
+            &template.main,
+            &template.label,
+            Some(self.data.dir.clone()),
+            self.date,
+            &ident,
+        )
+    }
+}
+
+/// `--template` 选的模板：在哪个模板目录里、主文件是哪个、输出文件名用什么。
+#[derive(Debug, Clone)]
+pub struct CustomTemplate {
+    /// 模板目录（`None` 为常规的查找：--templates、./templates、内置）。
+    pub root: Option<PathBuf>,
+    /// 相对模板目录的主文件，如 `gongwen/main.typ`。
+    pub main: String,
+    /// 输出文件名中的名称，如 `gongwen`。
+    pub label: String,
+}
+
+/// 解析 `--template`：一个存在的 .typ 文件（它所在的目录作为模板目录，可引用同目录的文件），
+/// 或模板目录中的名字：`名字`、`名字.typ`、`名字/main.typ`。
+pub fn custom_template(arg: &str, templates: Option<&Path>) -> Result<CustomTemplate, Problems> {
+    let path = Path::new(arg);
+    let stem = |p: &Path| {
+        p.file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    if path.is_file() {
+        let root = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_owned();
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        // main.typ 取目录名作名称（gongwen/main.typ → gongwen）。
+        let label = if stem(path) == "main" {
+            root.canonicalize()
+                .ok()
+                .map(|r| stem(&r))
+                .unwrap_or_else(|| "main".into())
+        } else {
+            stem(path)
+        };
+        return Ok(CustomTemplate {
+            root: Some(root),
+            main: name.into_owned(),
+            label,
+        });
+    }
+    let located = Templates::locate(templates);
+    let name = arg.trim_end_matches('/');
+    let candidates = [
+        name.to_owned(),
+        format!("{name}.typ"),
+        format!("{name}/main.typ"),
+    ];
+    for c in candidates {
+        if c.ends_with(".typ")
+            && !c.split('/').any(|part| part == "..")
+            && located.read(&c).is_some()
+        {
+            return Ok(CustomTemplate {
+                root: None,
+                main: c,
+                label: stem(Path::new(name)),
+            });
+        }
+    }
+    Err(Problems(vec![Problem::new(
+        Origin::None,
+        "--template",
+        format!(
+            "找不到模板 “{arg}”：既不是一个 .typ 文件，模板目录（{}）中也没有 {name}.typ 或 {name}/main.typ。\
+             示例模板有 gongwen（公文式通知）",
+            located.display_path("").display()
+        ),
+    )]))
+}
+
 /// 建排版引擎：确认主题点名的字体都在、数据中的字都有字体包含，定位模板。
 /// 字体由调用者用 `typeset::fonts::load` 扫描好传进来（找不到字体目录是设置问题，不是数据问题）。
 pub fn engine(
@@ -99,19 +197,39 @@ pub fn engine(
     templates: Option<&Path>,
     project: &Project,
 ) -> Result<Engine, Problems> {
-    let f = &project.view.render.fonts;
-    let roles: [(&str, &[String]); 4] = [
-        ("song", &f.song),
-        ("hei", &f.hei),
-        ("kai", &f.kai),
-        ("title", &f.title),
-    ];
-    typeset::fonts::check_families(&fonts, &roles)?;
+    check_fonts(&fonts, project)?;
+    Ok(Engine::new(fonts, Templates::locate(templates)))
+}
+
+/// 主题点名的字体族都在、数据中的字都有字体包含。`watch` 每次重排都用已加载的字体再查一遍。
+pub fn check_fonts(fonts: &FontStore, project: &Project) -> Result<(), Problems> {
+    let meta = &project.data.meta;
+    let roles: Vec<_> = meta
+        .value
+        .theme
+        .fonts
+        .resolved()
+        .into_iter()
+        .map(|(role, names)| {
+            let located = names
+                .into_iter()
+                .map(|(name, span)| {
+                    let origin = match span {
+                        Some(span) => meta.source.origin(Some(span)),
+                        None => Origin::File(meta.source.path.clone()),
+                    };
+                    (name, origin)
+                })
+                .collect();
+            (role, located)
+        })
+        .collect();
+    typeset::fonts::check_families(fonts, &roles)?;
     let missing = coverage(fonts.book(), &project.data.sources());
     if !missing.is_empty() {
         return Err(missing);
     }
-    Ok(Engine::new(fonts, Templates::locate(templates)))
+    Ok(())
 }
 
 /// 示例数据集的位置：先找当前目录，再找源码树。

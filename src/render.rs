@@ -52,20 +52,52 @@ pub fn render(
         }
         _ => {}
     }
-    let pdf = typeset::pdf(&t.doc, ident, date, engine.standard)?;
-    // 有出血或裁切线时，标出成品尺寸（TrimBox）和出血范围（BleedBox），印刷厂的软件据此裁切。
+    let pdf = finish(&t.doc, view, engine, ident, date)?;
+    Ok(Rendered {
+        pdf,
+        pages,
+        warnings: t.warnings,
+    })
+}
+
+/// 导出 PDF（按选定的存档标准）；有出血或裁切线时标出成品尺寸（TrimBox）和出血范围（BleedBox），
+/// 印刷厂的软件据此裁切。
+fn finish(
+    doc: &typst_layout::PagedDocument,
+    view: &View,
+    engine: &Engine,
+    ident: &str,
+    date: NaiveDate,
+) -> Result<Vec<u8>, Problems> {
+    let pdf = typeset::pdf(doc, ident, date, engine.standard)?;
     let off = view.render.bleed + view.render.slug;
-    let pdf = if off > 0.0 {
-        crate::postpress::set_boxes(&pdf, mm(off), mm(view.render.bleed)).map_err(|e| {
-            Problems(vec![Problem::new(
-                Origin::None,
-                "PDF",
-                format!("标出裁切框失败：{e}"),
-            )])
-        })?
-    } else {
-        pdf
-    };
+    if off <= 0.0 {
+        return Ok(pdf);
+    }
+    crate::postpress::set_boxes(&pdf, mm(off), mm(view.render.bleed)).map_err(|e| {
+        Problems(vec![Problem::new(
+            Origin::None,
+            "PDF",
+            format!("标出裁切框失败：{e}"),
+        )])
+    })
+}
+
+/// 用自己写的模板排一份文档（`--template`）：排版 → 缺字与出界检查 → PDF。
+/// 不套用手册（4 的倍数页）和一页纸（恰好一页）的规矩，那是内置模板的约定。
+pub fn render_template(
+    engine: &Engine,
+    view: &View,
+    template: &str,
+    label: &str,
+    data_dir: Option<PathBuf>,
+    date: NaiveDate,
+    ident: &str,
+) -> Result<Rendered, Problems> {
+    let json = serde_json::to_vec(view).expect("视图总能序列化");
+    let t = typeset::typeset_template(engine, template, label, json, data_dir, date)?;
+    let pages = t.doc.pages().len();
+    let pdf = finish(&t.doc, view, engine, ident, date)?;
     Ok(Rendered {
         pdf,
         pages,

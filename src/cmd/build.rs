@@ -1,19 +1,30 @@
-//! `jianbao build`：排出一个版本（全市版或某县区版）的简报手册和一页纸。
+//! `jianbao build`：排出一个版本（全市版或某县区版）的简报手册和一页纸，或用 `--template` 选的模板排一份文档；
+//! 可编号份数（`--copies`、`--recipients`），可另写骑马订拼版（`--impose saddle`）。
 
 use std::time::Instant;
 
 use jianbao::base::diag::{Problem, Problems};
 use jianbao::base::output;
 use jianbao::copies;
-use jianbao::project::Project;
+use jianbao::project::{self, Project};
 use jianbao::typeset::Kind;
 use jianbao::typeset::world::Engine;
 
 use super::{EXIT_INTERRUPTED, Failure, engine, interrupted, prepare, stop_on_ctrl_c};
 use crate::{cli, report};
 
-pub fn run(args: cli::BuildArgs) -> Result<(), Failure> {
+pub fn run(mut args: cli::BuildArgs) -> Result<(), Failure> {
     stop_on_ctrl_c();
+    let custom = match &args.template {
+        Some(t) => Some(
+            project::custom_template(t, args.common.templates.as_deref())
+                .map_err(Failure::Setup)?,
+        ),
+        None => None,
+    };
+    if let Some(root) = custom.as_ref().and_then(|c| c.root.clone()) {
+        args.common.templates = Some(root);
+    }
     let project = prepare(&args.common)?;
     let view = project
         .view_for(args.county.as_deref())
@@ -34,7 +45,15 @@ pub fn run(args: cli::BuildArgs) -> Result<(), Failure> {
     };
     // 先排好全部文档再写出：任何一份出错，都不留下任何 PDF。
     let mut done = Vec::new();
-    for kind in kinds {
+    if let Some(custom) = &custom {
+        let started = Instant::now();
+        let r = project
+            .render_template(&engine, &view, custom)
+            .map_err(Failure::Render)?;
+        let name = format!("{}-{}.pdf", view.meta.edition_or_region(), custom.label);
+        done.push((name, r, started.elapsed()));
+    }
+    for kind in kinds.into_iter().filter(|_| custom.is_none()) {
         if copies.is_empty() {
             let started = Instant::now();
             let r = project

@@ -6,7 +6,9 @@ pub mod build;
 pub mod check;
 pub mod export;
 pub mod preview;
+pub mod init;
 pub mod schema;
+pub mod watch;
 
 use jianbao::base::diag::Problems;
 use jianbao::present;

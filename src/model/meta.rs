@@ -73,7 +73,10 @@ pub struct Meta {
     /// 密级或发放范围（可选），如“内部资料 注意保存”。
     #[serde(default)]
     pub classification: Option<String>,
-    /// 期号等附加说明（可选），如“第1期”。
+    /// 份号（可选），公文模板印在版头左上角，如 "000001"（6 位阿拉伯数字）。
+    #[serde(default)]
+    pub copy_no: Option<String>,
+    /// 期号等附加说明（可选），如“第1期”；红头封面印在报名下方，公文模板用作发文字号。
     #[serde(default)]
     pub issue: Option<String>,
     /// 每页顶端都印的提示语（可选），如“征求意见稿”。
@@ -139,7 +142,7 @@ pub enum Only {
     County,
 }
 
-/// 版式主题：各字体角色使用的字体族，以及默认纸张与强调色。
+/// 版式主题：各字体角色使用的字体族、纸张、强调色、封面样式、落款。改这里就能换样式，不必碰 Typst 模板。
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Theme {
@@ -147,10 +150,39 @@ pub struct Theme {
     pub fonts: FontRoles,
     /// 默认纸张：a4、a5 或 16k。命令行 `--paper` 优先。
     #[serde(default)]
-    pub paper: Option<String>,
-    /// 强调色（标题、数字高亮），如 "#c00000"。
+    #[schemars(with = "Option<String>")]
+    pub paper: Option<Spanned<String>>,
+    /// 强调色（标题、数字高亮、报头），写成 "#RRGGBB"，如 "#c00000"。
     #[serde(default)]
-    pub accent: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub accent: Option<Spanned<String>>,
+    /// 封面样式：plain（学习资料式封面）或 redhead（简报式红头报头：大号红色报名、第N期、编印单位和日期压在红线上）。
+    /// 不写时，文种为“简报”用 redhead，其余用 plain。
+    #[serde(default)]
+    pub cover: Option<Cover>,
+    /// 落款（可选）：手册末尾和公文模板署名处印的发文单位，如“中共商丘市委办公室”；不写时用 meta.issuer。
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub signoff: Option<Spanned<String>>,
+}
+
+/// 封面样式。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Cover {
+    /// 学习资料式封面：色带、居中大标题、编印单位与年月。
+    Plain,
+    /// 简报式红头：大号红色报名、第N期、编印单位和日期压在红线上，正文紧接在报头下。
+    Redhead,
+}
+
+impl Cover {
+    pub fn label(self) -> &'static str {
+        match self {
+            Cover::Plain => "plain",
+            Cover::Redhead => "redhead",
+        }
+    }
 }
 
 /// 字体角色。每个角色可列出多个字体族，按顺序回退；均须在 fonts/ 或 --font-path 中提供。
@@ -159,14 +191,45 @@ pub struct Theme {
 pub struct FontRoles {
     /// 宋体角色（正文），默认 Noto Serif SC。
     #[serde(default)]
-    pub song: Option<Vec<String>>,
+    #[schemars(with = "Option<Vec<String>>")]
+    pub song: Option<Vec<Spanned<String>>>,
     /// 黑体角色（标题、表格），默认 Noto Sans SC。
     #[serde(default)]
-    pub hei: Option<Vec<String>>,
+    #[schemars(with = "Option<Vec<String>>")]
+    pub hei: Option<Vec<Spanned<String>>>,
     /// 楷体角色（引文、强调），默认 LXGW WenKai。
     #[serde(default)]
-    pub kai: Option<Vec<String>>,
+    #[schemars(with = "Option<Vec<String>>")]
+    pub kai: Option<Vec<Spanned<String>>>,
+    /// 仿宋角色（公文正文），默认 Noto Serif SC；正式公文请用 --font-path 加入仿宋_GB2312 并写在这里。
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub fangsong: Option<Vec<Spanned<String>>>,
     /// 大标题角色（封面、报头），默认 Noto Serif SC（Black 字重）。
     #[serde(default)]
-    pub title: Option<Vec<String>>,
+    #[schemars(with = "Option<Vec<String>>")]
+    pub title: Option<Vec<Spanned<String>>>,
+}
+
+/// 一个字体角色的字体族，各带在 meta.toml 中的位置（默认值没有位置）。
+pub type LocatedFamilies = Vec<(String, Option<std::ops::Range<usize>>)>;
+
+impl FontRoles {
+    /// 各角色的字体族（数据写的，或默认）及其在 meta.toml 中的位置（默认值没有位置）。
+    pub fn resolved(&self) -> Vec<(&'static str, LocatedFamilies)> {
+        let role = |v: &Option<Vec<Spanned<String>>>, default: &str| match v {
+            Some(list) => list
+                .iter()
+                .map(|s| (s.get_ref().trim().to_owned(), Some(s.span())))
+                .collect(),
+            None => vec![(default.to_owned(), None)],
+        };
+        vec![
+            ("song", role(&self.song, "Noto Serif SC")),
+            ("hei", role(&self.hei, "Noto Sans SC")),
+            ("kai", role(&self.kai, "LXGW WenKai")),
+            ("fangsong", role(&self.fangsong, "Noto Serif SC")),
+            ("title", role(&self.title, "Noto Serif SC")),
+        ]
+    }
 }

@@ -6,7 +6,7 @@ use super::view::{FontsView, MetaView, Render};
 use super::{Cx, DEFAULT_ACCENT, Options, PAPERS, cn};
 use crate::base::text::one_line;
 use crate::load::{DataSet, MAX_NAME_BYTES, Parsed, safe_file_stem};
-use crate::model::meta::{DocKind, MetaFile};
+use crate::model::meta::{Cover, DocKind, MetaFile};
 
 impl Cx {
     pub(super) fn meta(
@@ -19,13 +19,23 @@ impl Cx {
         let theme = &data.meta.value.theme;
         let (date, meeting_date) = self.meta_dates(&data.meta);
 
-        let paper = options
-            .paper
-            .clone()
-            .or_else(|| theme.paper.clone())
-            .unwrap_or_else(|| "a5".into())
-            .to_lowercase();
-        if !PAPERS.contains(&paper.as_str()) {
+        let paper = match (&options.paper, &theme.paper) {
+            (Some(p), _) => p.to_lowercase(),
+            (None, Some(p)) => {
+                let v = p.get_ref().trim().to_lowercase();
+                if !PAPERS.contains(&v.as_str()) {
+                    self.push(
+                        src,
+                        Some(p.span()),
+                        "theme.paper",
+                        format!("不支持的纸张 “{}”，可选：a4、a5、16k", p.get_ref()),
+                    );
+                }
+                v
+            }
+            (None, None) => "a5".into(),
+        };
+        if !PAPERS.contains(&paper.as_str()) && theme.paper.is_none() {
             self.push(
                 src,
                 None,
@@ -33,32 +43,73 @@ impl Cx {
                 format!("不支持的纸张 “{paper}”，可选：a4、a5、16k"),
             );
         }
-        let f = &theme.fonts;
+        let mut roles = theme
+            .fonts
+            .resolved()
+            .into_iter()
+            .map(|(role, names)| {
+                let field = format!("theme.fonts.{role}");
+                if names.is_empty() {
+                    self.push(
+                        src,
+                        None,
+                        field.clone(),
+                        "至少要写一个字体族，如 [\"Noto Serif SC\"]；不写这一项则用默认字体",
+                    );
+                }
+                for (name, span) in &names {
+                    if name.is_empty() {
+                        self.push(src, span.clone(), field.clone(), "字体族名不能为空");
+                    }
+                }
+                names.into_iter().map(|(n, _)| n).collect::<Vec<_>>()
+            })
+            .collect::<Vec<_>>()
+            .into_iter();
+        let mut next = || roles.next().unwrap_or_default();
         let fonts = FontsView {
-            song: f
-                .song
-                .clone()
-                .unwrap_or_else(|| vec!["Noto Serif SC".into()]),
-            hei: f.hei.clone().unwrap_or_else(|| vec!["Noto Sans SC".into()]),
-            kai: f.kai.clone().unwrap_or_else(|| vec!["LXGW WenKai".into()]),
-            title: f
-                .title
-                .clone()
-                .unwrap_or_else(|| vec!["Noto Serif SC".into()]),
+            song: next(),
+            hei: next(),
+            kai: next(),
+            fangsong: next(),
+            title: next(),
         };
-        let accent = theme
-            .accent
-            .clone()
-            .unwrap_or_else(|| DEFAULT_ACCENT.into());
-        let hex = accent.strip_prefix('#').unwrap_or("");
-        if !matches!(hex.len(), 3 | 6) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
-            self.push(
-                src,
-                None,
-                "theme.accent",
-                format!("颜色 “{accent}” 应写成 #RRGGBB，如 \"#b5121b\""),
-            );
-        }
+        let accent = match &theme.accent {
+            Some(a) => {
+                let accent = a.get_ref().trim().to_owned();
+                let hex = accent.strip_prefix('#').unwrap_or("");
+                if !matches!(hex.len(), 3 | 6) || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+                    self.push(
+                        src,
+                        Some(a.span()),
+                        "theme.accent",
+                        format!("颜色 “{accent}” 应写成 #RRGGBB，如 \"#b5121b\""),
+                    );
+                }
+                accent
+            }
+            None => DEFAULT_ACCENT.into(),
+        };
+        let cover = theme.cover.unwrap_or(if m.kind == DocKind::Briefing {
+            Cover::Redhead
+        } else {
+            Cover::Plain
+        });
+        let signoff = match &theme.signoff {
+            Some(s) => {
+                let v = one_line(s.get_ref()).trim().to_owned();
+                if v.is_empty() {
+                    self.push(
+                        src,
+                        Some(s.span()),
+                        "theme.signoff",
+                        "落款不能为空；不写这一项则用 meta.issuer",
+                    );
+                }
+                v
+            }
+            None => one_line(&m.issuer),
+        };
 
         // 地区名会成为输出文件名：不能带路径符号，也不能长到文件系统放不下。
         let region = one_line(&m.region).trim().to_owned();
@@ -106,6 +157,7 @@ impl Cx {
             issuer: one_line(&m.issuer),
             classification: m.classification.as_deref().map(one_line),
             issue: m.issue.as_deref().map(one_line),
+            copy_no: m.copy_no.as_deref().map(one_line),
             source: m.source.as_deref().map(one_line),
             date_cn: cn::full_date(date),
             month_cn: cn::month(date),
@@ -130,6 +182,8 @@ impl Cx {
             draft: options.draft.as_deref().map(one_line),
             copy_no: None,
             recipient: None,
+            cover: cover.label().to_owned(),
+            signoff,
         };
         (meta, render, m.kind)
     }

@@ -1,14 +1,15 @@
 //! 模板看到的规范化数据（导出为 JSON）。所有计算和格式化都在这里完成，模板只管版式。
 //! 字段逐一说明见 `docs/templates.md`；结构有改动时 `SCHEMA_VERSION` 加一。
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::highlight::Segment;
 
 /// 数据格式版本：JSON 结构有改动时加一，自己写的模板可据此判断能否读懂。
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct View {
     pub schema_version: u32,
     pub render: Render,
@@ -27,12 +28,13 @@ pub struct View {
     pub all_chapters: Vec<ChapterView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Render {
     /// a4、a5 或 16k。
     pub paper: String,
     /// 每页顶端印的提示语，如“征求意见稿”“示例数据，非官方统计”。
     pub notice: Option<String>,
+    /// 强调色，#RRGGBB。
     pub accent: String,
     pub fonts: FontsView,
     /// 出血（毫米），0 为不出血。页面每边比成品大 bleed + slug。
@@ -51,17 +53,22 @@ pub struct Render {
     pub copy_no: Option<String>,
     /// 这一份发给谁（可选），以浅色小字印在每页底边。
     pub recipient: Option<String>,
+    /// 封面样式：plain（学习资料式）或 redhead（简报式红头报头）。
+    pub cover: String,
+    /// 落款：发文单位署名（theme.signoff，默认为 meta.issuer）。
+    pub signoff: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct FontsView {
     pub song: Vec<String>,
     pub hei: Vec<String>,
     pub kai: Vec<String>,
+    pub fangsong: Vec<String>,
     pub title: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct MetaView {
     /// 文种：学习资料、简报、政府工作报告要点、统计分析。
     pub kind: String,
@@ -78,6 +85,8 @@ pub struct MetaView {
     pub issuer: String,
     pub classification: Option<String>,
     pub issue: Option<String>,
+    /// 份号（公文模板用）。
+    pub copy_no: Option<String>,
     /// 资料来源。
     pub source: Option<String>,
     /// 二〇二三年十二月二十六日
@@ -100,21 +109,21 @@ impl MetaView {
 }
 
 /// 一个数字：数值（供图表计算）和原样写法（供排印）。
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Figure {
     pub value: f64,
     pub text: String,
 }
 
 /// 指标卡片上主数字一行的一段：大字（数字）或小字（单位、限定语、文字目标）。
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct Piece {
     pub text: String,
     pub big: bool,
 }
 
 /// 一张指标卡片：城市版和县区版、手册和一页纸共用。
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CardView {
     pub name: String,
     pub period: Option<String>,
@@ -128,7 +137,7 @@ pub struct CardView {
     pub lines: Vec<Vec<Segment>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct IndicatorView {
     pub id: String,
     pub name: String,
@@ -157,14 +166,14 @@ pub struct IndicatorView {
 }
 
 /// 标题：编号与文字。`level` 2 为（一），3 为 1.，4 为（1），5 为①。
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Heading {
     pub level: usize,
     pub number: String,
     pub title: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ChapterView {
     pub title: String,
     pub blocks: Vec<BlockView>,
@@ -174,7 +183,7 @@ pub struct ChapterView {
 }
 
 /// 一个内容块。`type` 与数据中的块种类相同，模板按它选组件。
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum BlockView {
     Prose(ProseView),
@@ -188,7 +197,7 @@ pub enum BlockView {
     County(CountyBlockView),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ProseView {
     pub id: Option<String>,
     pub heading: Option<Heading>,
@@ -197,14 +206,14 @@ pub struct ProseView {
     pub paragraphs: Vec<Vec<Segment>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct PointsView {
     pub id: Option<String>,
     pub heading: Option<Heading>,
     pub items: Vec<NumberedText>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct NumberedText {
     pub number: String,
     /// 去掉原文序数（“一要”）后的文字。
@@ -213,20 +222,20 @@ pub struct NumberedText {
     pub original: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct FactsView {
     pub id: Option<String>,
     pub heading: Option<Heading>,
     pub groups: Vec<FactGroupView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct FactGroupView {
     pub heading: Option<Heading>,
     pub facts: Vec<Vec<Segment>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct IndicatorsBlockView {
     pub id: Option<String>,
     pub heading: Option<Heading>,
@@ -239,7 +248,7 @@ pub struct IndicatorsBlockView {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TasksView {
     pub id: Option<String>,
     pub heading: Option<Heading>,
@@ -248,7 +257,7 @@ pub struct TasksView {
     pub tasks: Vec<TaskView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TaskView {
     pub heading: Heading,
     /// 标题第一个逗号之前的部分，供一页纸使用，如“坚持以科技创新驱动为关键”。
@@ -257,7 +266,7 @@ pub struct TaskView {
     pub items: Vec<TaskItemView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TaskItemView {
     /// 1.
     pub number: String,
@@ -270,7 +279,7 @@ pub struct TaskItemView {
     pub targets: Vec<TargetView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TargetView {
     /// 一览表序号，1 起。
     pub no: usize,
@@ -290,7 +299,7 @@ pub struct TargetView {
     pub lead: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TargetsBlockView {
     pub id: Option<String>,
     pub heading: Option<Heading>,
@@ -298,7 +307,7 @@ pub struct TargetsBlockView {
     pub rows: Vec<TargetView>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TrendView {
     pub id: Option<String>,
     pub heading: Option<Heading>,
@@ -309,7 +318,7 @@ pub struct TrendView {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TrendPoint {
     pub label: String,
     pub value: f64,
@@ -317,7 +326,7 @@ pub struct TrendPoint {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TableView {
     pub id: Option<String>,
     pub heading: Option<Heading>,
@@ -327,14 +336,14 @@ pub struct TableView {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TableColumn {
     pub header: String,
     /// 这一列的数据都是数字（或缺数据）：右对齐。
     pub numeric: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TableCell {
     pub text: String,
     pub numeric: bool,
@@ -342,7 +351,7 @@ pub struct TableCell {
     pub negative: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CountyBlockView {
     pub heading: Option<Heading>,
     /// 县区内容各小节的编号，依次取用，如 ["（一）", "（二）", "（三）"]。
@@ -351,7 +360,7 @@ pub struct CountyBlockView {
     pub level: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct SummaryView {
     pub title: String,
     /// 标题下的概括语（可选）。
@@ -362,7 +371,7 @@ pub struct SummaryView {
     pub all_blocks: Vec<(Option<crate::model::meta::Only>, SummaryBlockView)>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum SummaryBlockView {
     Indicators {
@@ -401,7 +410,7 @@ pub enum SummaryBlockView {
     Table(TableView),
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TargetCell {
     /// 大字：数量或时限。
     pub big: String,
@@ -410,7 +419,7 @@ pub struct TargetCell {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CountyView {
     pub name: String,
     /// 比较范围，如“全市”。
@@ -429,14 +438,14 @@ pub struct CountyView {
     pub titles: CountyTitles,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CountyTitles {
     pub indicators: String,
     pub comparisons: String,
     pub targets: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CountyIndicatorView {
     pub id: String,
     pub name: String,
@@ -450,7 +459,7 @@ pub struct CountyIndicatorView {
     pub card: CardView,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CountyFigure {
     pub figure: Figure,
     /// 全市同一指标。
@@ -462,7 +471,7 @@ pub struct CountyFigure {
     pub compare_text: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ComparisonView {
     pub name: String,
     /// “%”或单位
@@ -474,7 +483,7 @@ pub struct ComparisonView {
     pub rows: Vec<ComparisonRow>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ComparisonRow {
     pub county: String,
     pub rank: usize,
@@ -482,7 +491,7 @@ pub struct ComparisonRow {
     pub highlight: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CountyTargetView {
     pub what: String,
     pub unit: Option<String>,

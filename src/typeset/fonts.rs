@@ -127,22 +127,26 @@ pub fn load(extra: &[PathBuf]) -> Result<FontStore, Problems> {
 }
 
 /// 主题中每个字体角色的字体族都必须找得到，否则排出来就是缺字方框或错误字体。
-pub fn check_families(store: &FontStore, families: &[(&str, &[String])]) -> Result<(), Problems> {
+/// `families`：(角色, [(字体族, 数据中的位置)])。找不到时列出已加载的字体族。
+pub fn check_families(
+    store: &FontStore,
+    families: &[(&str, Vec<(String, crate::base::diag::Origin)>)],
+) -> Result<(), Problems> {
     let book = store.book();
     let mut problems = Problems::default();
+    let mut known: Vec<String> = book
+        .families()
+        .map(|(family, _)| family.to_owned())
+        .collect();
+    known.dedup();
     for (role, names) in families {
-        for name in names.iter() {
+        for (name, origin) in names {
             if book.select_family(&name.to_lowercase()).next().is_none() {
-                let mut known: Vec<String> = book
-                    .families()
-                    .map(|(family, _)| family.to_owned())
-                    .collect();
-                known.dedup();
                 problems.push(Problem::new(
-                    crate::base::diag::Origin::None,
+                    origin.clone(),
                     format!("theme.fonts.{role}"),
                     format!(
-                        "找不到字体“{name}”。已加载的字体有：{}。如需使用其他字体，请用 --font-path 指定字体目录",
+                        "找不到字体“{name}”。可用的字体族有：{}。如需使用其他字体，请用 --font-path 指定字体目录",
                         known.join("、")
                     ),
                 ));

@@ -196,6 +196,73 @@ pub fn text_lines(doc: &PagedDocument, page: usize) -> Vec<(f64, Abs, String)> {
         .collect()
 }
 
+/// 一行排好的文字及其在页面上的位置（毫米，原点为页面左上角）：检查版心、行距、页码位置用。
+#[derive(Debug, Clone)]
+pub struct PlacedLine {
+    /// 基线的纵坐标。
+    pub baseline: f64,
+    /// 行首文字的左边缘。
+    pub left: f64,
+    /// 行尾文字的右边缘。
+    pub right: f64,
+    /// 这一行最大的字号（pt）。
+    pub size: f64,
+    pub text: String,
+}
+
+/// 页面尺寸（毫米）：(宽, 高)。
+pub fn page_size_mm(doc: &PagedDocument, page: usize) -> Option<(f64, f64)> {
+    let p = doc.pages().get(page)?;
+    Some((mm(p.frame.width()), mm(p.frame.height())))
+}
+
+fn mm(a: Abs) -> f64 {
+    a.to_mm()
+}
+
+/// 一页上的各行文字（按基线分组，自上而下），带位置；空白文字不算。
+pub fn placed_lines(doc: &PagedDocument, page: usize) -> Vec<PlacedLine> {
+    let mut items: Vec<(f64, f64, f64, f64, String)> = Vec::new();
+    if let Some(p) = doc.pages().get(page) {
+        walk_placed(&p.frame, Transform::identity(), &mut |ts, pos, item| {
+            if let FrameItem::Text(t) = item {
+                if t.text.trim().is_empty() {
+                    return;
+                }
+                let a = pos.transform(ts);
+                let b = Point::new(pos.x + t.width(), pos.y).transform(ts);
+                items.push((
+                    mm(a.y),
+                    mm(a.x.min(b.x)),
+                    mm(a.x.max(b.x)),
+                    t.size.to_pt(),
+                    t.text.to_string(),
+                ));
+            }
+        });
+    }
+    items.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut lines: Vec<PlacedLine> = Vec::new();
+    for (y, l, r, size, text) in items {
+        match lines.last_mut() {
+            Some(line) if (y - line.baseline).abs() < 0.3 => {
+                line.left = line.left.min(l);
+                line.right = line.right.max(r);
+                line.size = line.size.max(size);
+                line.text.push_str(&text);
+            }
+            _ => lines.push(PlacedLine {
+                baseline: y,
+                left: l,
+                right: r,
+                size,
+                text,
+            }),
+        }
+    }
+    lines
+}
+
 /// 带累积变换地遍历：回调拿到 (变换, 本地位置, 元素)。
 fn walk_placed(frame: &Frame, ts: Transform, f: &mut impl FnMut(Transform, Point, &FrameItem)) {
     for (pos, item) in frame.items() {

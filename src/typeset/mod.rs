@@ -65,17 +65,31 @@ pub fn typeset(
     data_dir: Option<PathBuf>,
     date: NaiveDate,
 ) -> Result<Typeset, Problems> {
+    typeset_template(engine, kind.template(), kind.label(), data, data_dir, date)
+}
+
+/// 用模板目录中的任一模板（如自己写的 `gongwen/main.typ`）排版一份文档；`label` 用于报错。
+pub fn typeset_template(
+    engine: &Engine,
+    template: &str,
+    label: &str,
+    data: Vec<u8>,
+    data_dir: Option<PathBuf>,
+    date: NaiveDate,
+) -> Result<Typeset, Problems> {
+    let label = label.to_owned();
+    let main = Engine::template_id(template);
     let limits = engine.limits;
     let shared = engine.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new()
-        .name(format!("typeset-{}", kind.label()))
+        .name(format!("typeset-{label}"))
         // 与主线程一样的栈：深的模板递归不会因为换了线程而溢出。
         .stack_size(8 << 20)
         .spawn(move || {
             let world = DocWorld {
                 engine: &shared,
-                main: Engine::template_id(kind.template()),
+                main,
                 data: Bytes::new(data),
                 data_dir,
                 today: to_datetime(date),
@@ -101,7 +115,7 @@ pub fn typeset(
     if let Err(e) = spawned {
         return Err(Problems(vec![Problem::new(
             Origin::None,
-            kind.label(),
+            label.as_str(),
             format!("无法启动排版线程：{}", crate::base::diag::os_error(&e)),
         )]));
     }
@@ -110,7 +124,7 @@ pub fn typeset(
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
             return Err(Problems(vec![Problem::new(
                 Origin::None,
-                kind.label(),
+                label.as_str(),
                 format!(
                     "排版超过 {} 秒仍未完成，已放弃。多半是模板里有失控的循环或递归；\
                      若确实需要更长时间，可用 --time-limit 调高（单位：秒）",
@@ -121,7 +135,7 @@ pub fn typeset(
         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
             return Err(Problems(vec![Problem::new(
                 Origin::None,
-                kind.label(),
+                label.as_str(),
                 "排版引擎内部出错（typst 崩溃），这份文档没有排出；请把数据和模板报告给维护者",
             )]));
         }
@@ -130,7 +144,7 @@ pub fn typeset(
     if doc.pages().len() > limits.pages {
         return Err(Problems(vec![Problem::new(
             Origin::None,
-            kind.label(),
+            label.as_str(),
             format!(
                 "排出 {} 页，超过每份文档 {} 页的上限。多半是模板里有失控的循环；\
                  若确实要排这么多页，可用 --max-pages 调高",
@@ -148,7 +162,7 @@ pub fn typeset(
             .collect();
         return Err(Problems(vec![Problem::new(
             Origin::None,
-            kind.label(),
+            label.as_str(),
             format!(
                 "字体缺字，印出来会是方框：{}。请改用字体已包含的字，或用 --font-path 加入含这些字的字体并在主题中指定",
                 list.join("，")
@@ -163,7 +177,7 @@ pub fn typeset(
             .collect();
         return Err(Problems(vec![Problem::new(
             Origin::None,
-            kind.label(),
+            label.as_str(),
             format!(
                 "文字伸出页面之外：{}。多半是一长串没有空格、无法断行的字母或数字，请在数据中缩短或加空格",
                 list.join("，")

@@ -6,6 +6,12 @@ use include_dir::{Dir, include_dir};
 
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
+/// 把内置模板写到一个目录（`jianbao init` 给数据集一份可改的副本）。
+pub fn extract(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    EMBEDDED.extract(dir)
+}
+
 #[derive(Debug, Clone)]
 pub enum Templates {
     Disk(PathBuf),

@@ -109,6 +109,16 @@ impl Engine {
         self
     }
 
+    /// 已加载的字体。
+    pub fn fonts(&self) -> &FontStore {
+        &self.fonts
+    }
+
+    /// 忘掉解析过的模板源码：`watch` 在模板文件改动后重读。
+    pub fn forget_sources(&self) {
+        self.sources.lock().expect("锁未中毒").clear();
+    }
+
     /// 一个模板文件的标识，如 `booklet.typ` → `/templates/booklet.typ`。
     pub fn template_id(name: &str) -> FileId {
         file_id(&format!("/templates/{name}"))

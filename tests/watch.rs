@@ -1,0 +1,130 @@
+//! `jianbao watch`：改一个数字，新的 PDF 随即写出；改坏一个文件，报错就地打印，上一版 PDF 保留不动。
+
+mod common;
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// 等到条件成立（最多 30 秒）；不对速度做断言。
+fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "等了 30 秒仍未{what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn read(p: &Path) -> Option<Vec<u8>> {
+    std::fs::read(p).ok()
+}
+
+/// 把子进程的一路输出收进共享的缓冲区。
+fn collect(mut r: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let buf = Arc::new(Mutex::new(String::new()));
+    let b = buf.clone();
+    std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        while let Ok(n) = r.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            b.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&chunk[..n]));
+        }
+    });
+    buf
+}
+
+struct Kill(std::process::Child);
+
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn watch_rebuilds_on_save_and_keeps_the_last_good_pdf() {
+    let data = fixture();
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args([
+            "watch",
+            data.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ])
+        .current_dir(root())
+        .env_remove("JIANBAO_FONTS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = collect(child.stdout.take().unwrap());
+    let stderr = collect(child.stderr.take().unwrap());
+    let _guard = Kill(child);
+    let summary = out.path().join("商丘市-一页纸.pdf");
+    let booklet = out.path().join("商丘市-简报手册.pdf");
+
+    wait_for("排出第一版", || {
+        stdout.lock().unwrap().contains("已重排")
+    });
+    let first = read(&summary).expect("第一版一页纸");
+    assert!(pdf_text(&summary).contains("190.1"));
+
+    // 改一个数字：新 PDF 写出，带着新数字。
+    replace(
+        &data.path().join("indicators.toml"),
+        "value = 190.1",
+        "value = 191.7",
+    );
+    wait_for("写出新的一页纸", || {
+        read(&summary).is_some_and(|b| b != first)
+    });
+    wait_for("报告重排用时", || {
+        stdout.lock().unwrap().matches("已重排，用时").count() >= 2
+    });
+    assert!(pdf_text(&summary).contains("191.7"));
+    let good_summary = read(&summary).unwrap();
+    let good_booklet = read(&booklet).unwrap();
+
+    // 改坏一个文件：报错与 check 相同（文件:行:列），PDF 不动。
+    let meta = data.path().join("meta.toml");
+    append(&meta, "\n[oops\n");
+    let line = line_of(&meta, |l| l == "[oops");
+    wait_for("打印错误", || {
+        stderr.lock().unwrap().contains("TOML 语法错误")
+    });
+    let err = stderr.lock().unwrap().clone();
+    assert!(err.contains(&format!("meta.toml:{line}:")), "{err}");
+    assert!(stdout.lock().unwrap().contains("上一版 PDF 保留不动"));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        read(&summary).unwrap(),
+        good_summary,
+        "坏的改动不应换掉上一版 PDF"
+    );
+    assert_eq!(read(&booklet).unwrap(), good_booklet);
+
+    // 改好后又能排。
+    replace(&meta, "\n[oops\n", "\n");
+    replace(
+        &data.path().join("indicators.toml"),
+        "value = 191.7",
+        "value = 192.4",
+    );
+    wait_for("改好后重排", || {
+        read(&summary).is_some_and(|b| b != good_summary)
+    });
+    assert!(pdf_text(&summary).contains("192.4"));
+}
