@@ -13,7 +13,8 @@ use jianbao::typeset::world::Limits;
     version,
     about = "简报：把指标数据和任务清单排成可付印的中文简报手册和一页纸",
     long_about = None,
-    disable_help_subcommand = true
+    disable_help_subcommand = true,
+    after_help = "\n\n示例：\n  jianbao init 我的简报 --kind 简报    新建一个数据集（内容为示例）\n  cd 我的简报 && jianbao build         排出 out/ 下的简报手册和一页纸\n  jianbao watch                        边改边看，保存即重排\n\n每个命令的说明和示例：jianbao <命令> --help"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -23,22 +24,44 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// 排出简报手册和一页纸（PDF）
+    #[command(
+        after_help = "示例：\n  jianbao build data/shangqiu-2023 --out out\n  jianbao build data/shangqiu-2023 --county 永城市 --only summary\n  jianbao build data/zhengzhou-2023 --template gongwen    用 GB/T 9704 公文模板排"
+    )]
     Build(BuildArgs),
     /// 输出模板看到的规范化数据（JSON），供设计者用 typst 命令行调试模板
+    #[command(
+        after_help = "示例：\n  jianbao export-json data/shangqiu-2023 > d.json\n  jianbao export-json data/shangqiu-2023 --county 永城市"
+    )]
     ExportJson(ExportArgs),
     /// 只校验数据，不排版
+    #[command(
+        after_help = "示例：\n  jianbao check data/shangqiu-2023\n  jianbao check            在数据目录中运行"
+    )]
     Check(CommonArgs),
     /// 一次排出全市版和各县区版（每版简报手册与一页纸），并写出清单 manifest.json
+    #[command(
+        after_help = "示例：\n  jianbao batch data/shangqiu-2023 --out out\n  jianbao batch data/shangqiu-2023 --counties 永城市,夏邑县 -j 2"
+    )]
     Batch(BatchArgs),
     /// 输出数据文件的 JSON Schema，供编辑器补全和即时检查
+    #[command(
+        after_help = "示例：\n  jianbao schema --out schema\n  jianbao schema view      模板拿到的 JSON 的 Schema"
+    )]
     Schema(SchemaArgs),
     /// 预览：把页面画成 PNG，另拼一张总览图（README 中的图由它生成）
     Preview(PreviewArgs),
     /// 边改边看：数据、表格或模板一保存就重排，出错时保留上一版 PDF
+    #[command(
+        after_help = "示例：\n  jianbao watch            在数据目录中运行，输出到 out/\n  jianbao watch data/shangqiu-2023 --out /tmp/预览 --county 永城市"
+    )]
     Watch(WatchArgs),
     /// 新建数据集：带注释的数据文件、县区表格模板、模板副本和说明，生成即可排版
+    #[command(
+        after_help = "示例：\n  jianbao init 我的简报 --kind 简报\n  jianbao init 学习材料 --kind 学习资料\n  jianbao init 商丘 --from shangqiu-2023    从随附的真实示例开始"
+    )]
     Init(InitArgs),
     /// 基准测试：示例数据批量、生成的大批量（默认 500 个地区），可与官方 typst 命令行对比
+    #[command(after_help = "示例：\n  jianbao bench --regions 100 -j 2")]
     Bench(BenchArgs),
 }
 
@@ -336,6 +359,18 @@ pub fn localized(cmd: clap::Command) -> clap::Command {
         .mut_subcommands(localized)
 }
 
+/// 帮助页与用法中 clap 固定的英文部分换成中文。
+pub fn chinese_help(text: &str) -> String {
+    let mut s = text.replace("[OPTIONS]", "[选项]");
+    for heading in ["命令", "参数", "选项"] {
+        s = s.replace(&format!("\n{heading}:\n"), &format!("\n{heading}：\n"));
+    }
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}
+
 /// clap 自己的报错（英文）换成中文：说清哪个参数、什么值、为什么不对，附上用法。
 /// 不认识的错误种类返回 None，仍用 clap 的原文。
 pub fn explain_error(e: &clap::Error) -> Option<String> {
@@ -393,10 +428,16 @@ pub fn explain_error(e: &clap::Error) -> Option<String> {
         msg.push_str(&format!("；是否应为 “{s}”？"));
     }
     if let Some(s) = get(ContextKind::SuggestedSubcommand) {
-        msg.push_str(&format!("；是否应为 “{s}”？"));
+        // 几个命令都像时逐个列出：是否应为 “batch” 或 “watch”？
+        msg.push_str(&format!("；是否应为 “{}”？", s.replace('、', "” 或 “")));
     }
     let usage = get(ContextKind::Usage)
-        .map(|u| format!("\n\n{}", u.replacen("Usage: ", "用法：", 1)))
+        .map(|u| {
+            format!(
+                "\n\n{}",
+                chinese_help(&u.replacen("Usage: ", "用法：", 1)).trim_end()
+            )
+        })
         .unwrap_or_default();
     Some(format!("错误：{msg}{usage}\n\n用 --help 查看帮助。"))
 }

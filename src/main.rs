@@ -12,7 +12,29 @@ use clap::{CommandFactory, FromArgMatches};
 use cli::{Cli, Command};
 use cmd::{EXIT_DATA, EXIT_RENDER, EXIT_USAGE, Failure};
 
+/// 不带参数运行时的入门说明（不只是用法）。
+const GETTING_STARTED: &str =
+    "jianbao（简报）：把指标数据和任务清单排成可付印的中文简报手册和一页纸。
+
+从零开始，三步：
+  1. jianbao init 我的简报 --kind 简报
+     新建数据集（文种：学习资料、简报、政府工作报告要点、统计分析），内容是标明“示例”的占位文字。
+  2. cd 我的简报 && jianbao build
+     排出 out/ 下的简报手册和一页纸（PDF）。
+  3. jianbao watch
+     打开 meta.toml、outline.toml、indicators.toml 逐项改成自己的内容；每次保存都自动重排，
+     出错时就地指出“文件:行:列”，上一版 PDF 保留不动。
+
+换颜色、纸张、字体、封面样式：改 meta.toml 的 [theme]，不必碰模板。
+看随附的真实示例：jianbao build data/shangqiu-2023
+全部命令：jianbao --help　　某个命令的说明和示例：jianbao <命令> --help
+";
+
 fn main() -> ExitCode {
+    if std::env::args_os().len() <= 1 {
+        print!("{GETTING_STARTED}");
+        return ExitCode::SUCCESS;
+    }
     let command = cli::localized(Cli::command()).arg(
         clap::Arg::new("version")
             .short('V')
@@ -47,9 +69,12 @@ fn main() -> ExitCode {
 fn usage_error(e: clap::Error) -> ! {
     use clap::error::ErrorKind;
     match e.kind() {
-        ErrorKind::DisplayHelp
-        | ErrorKind::DisplayVersion
-        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+        ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            // clap 的帮助页里还剩几处英文（[OPTIONS]、半角冒号的标题）：换成中文。
+            print!("{}", cli::chinese_help(&e.render().to_string()));
+            std::process::exit(0);
+        }
+        ErrorKind::DisplayVersion => e.exit(),
         _ => match cli::explain_error(&e) {
             Some(msg) => {
                 eprintln!("{msg}");

@@ -141,7 +141,7 @@ fn export_json_gives_the_template_contract_for_each_sample() {
         let o = jianbao(&["export-json", sample(name).to_str().unwrap()]);
         assert!(o.status.success(), "{name}: {}", stderr(&o));
         let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-        assert_eq!(v["schema_version"], 2);
+        assert_eq!(v["schema_version"], jianbao::present::view::SCHEMA_VERSION);
         assert!(v["outline"].as_array().is_some_and(|a| !a.is_empty()));
         assert!(
             v["summary"]["blocks"]
