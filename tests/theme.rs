@@ -48,10 +48,10 @@ fn every_theme_value_is_checked_with_its_place() {
     let data = fixture();
     append(
         &data.path().join("meta.toml"),
-        "\n[theme]\npaper = \"b5\"\naccent = \"red\"\nsignoff = \" \"\n",
+        "\n[theme]\npaper = \"b6\"\naccent = \"red\"\nsignoff = \" \"\n",
     );
     let err = check_fails(data.path());
-    assert!(err.contains("theme.paper：不支持的纸张 “b5”"), "{err}");
+    assert!(err.contains("theme.paper：不支持的纸张 “b6”"), "{err}");
     assert!(
         err.contains("theme.accent：颜色 “red” 应写成 #RRGGBB"),
         "{err}"

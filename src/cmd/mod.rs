@@ -5,8 +5,8 @@ pub mod bench;
 pub mod build;
 pub mod check;
 pub mod export;
-pub mod preview;
 pub mod init;
+pub mod preview;
 pub mod schema;
 pub mod watch;
 

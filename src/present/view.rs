@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::highlight::Segment;
 
 /// 数据格式版本：JSON 结构有改动时加一，自己写的模板可据此判断能否读懂。
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct View {
@@ -49,7 +49,7 @@ pub struct Render {
     pub cmyk: bool,
     /// 斜印在每页上的稿次字样，如“征求意见稿”；与 notice 用同一套标记排出。
     pub draft: Option<String>,
-    /// 份号（六位数字，如“000001”），印在封面左上角；不编份号时为 null。
+    /// 份号（六位数字，如“000001”），印在封面左上角：`--copies`/`--recipients` 编的号，没有时取 meta.toml 的 copy_no，再没有为 null。
     pub copy_no: Option<String>,
     /// 这一份发给谁（可选），以浅色小字印在每页底边。
     pub recipient: Option<String>,
@@ -85,8 +85,6 @@ pub struct MetaView {
     pub issuer: String,
     pub classification: Option<String>,
     pub issue: Option<String>,
-    /// 份号（公文模板用）。
-    pub copy_no: Option<String>,
     /// 资料来源。
     pub source: Option<String>,
     /// 二〇二三年十二月二十六日
