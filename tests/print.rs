@@ -125,6 +125,11 @@ fn pdf_a_2b_declares_its_part_and_conformance_and_the_language() {
             "{name}"
         );
         assert!(xmp.contains("中共商丘市委"), "作者（编印单位）应写入 XMP");
+        assert!(
+            xmp.contains("市委六届五次全会暨市委经济工作会议精神解读"),
+            "主题（副标题）应写入 XMP"
+        );
+        assert!(xmp.contains("学习资料"), "关键词应写入 XMP");
         let lang = catalog.get(b"Lang").unwrap().as_str().unwrap();
         assert_eq!(lang, b"zh-CN");
     }
