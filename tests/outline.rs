@@ -291,13 +291,14 @@ proptest! {
         for kind in Kind::ALL {
             let json = serde_json::to_vec(&project.view).unwrap();
             match jianbao::typeset::typeset(&engine, kind, json, Some(project.data.dir.clone()), project.date) {
-                Ok(t) => {
-                    let overlaps = inspect::overlapping_text(&t.doc);
+                Ok(typeset) => {
+                    let t = typeset.doc;
+                    let overlaps = inspect::overlapping_text(&t);
                     prop_assert!(overlaps.is_empty(), "{kind:?} 文字重叠：{overlaps:?}\n{c:?}");
-                    let empty = inspect::empty_frames(&t.doc);
+                    let empty = inspect::empty_frames(&t);
                     prop_assert!(empty.is_empty(), "{kind:?} 有空框：{empty:?}\n{c:?}");
                     if kind == Kind::Booklet {
-                        let text = inspect::page_texts(&t.doc).concat();
+                        let text = inspect::page_texts(&t).concat();
                         for ch in &project.view.outline {
                             let title: String = ch.title.chars().take(4).collect();
                             prop_assert!(text.contains(&title), "章标题 {title} 没有排出");
@@ -363,17 +364,9 @@ fn an_odd_number_of_cards_leaves_no_empty_frame() {
         let project = load(data.path());
         let engine = engine(&project);
         for kind in Kind::ALL {
-            let json = serde_json::to_vec(&project.view).unwrap();
-            let t = jianbao::typeset::typeset(
-                &engine,
-                kind,
-                json,
-                Some(project.data.dir.clone()),
-                project.date,
-            )
-            .unwrap();
+            let t = doc(&project, &engine, &project.view, kind);
             assert!(
-                inspect::empty_frames(&t.doc).is_empty(),
+                inspect::empty_frames(&t).is_empty(),
                 "{n} 张卡片 {kind:?} 有空框"
             );
         }
@@ -395,17 +388,9 @@ fn long_chart_labels_never_leave_one_character_alone() {
     );
     let project = load(data.path());
     let engine = engine(&project);
-    let json = serde_json::to_vec(&project.view).unwrap();
-    let t = jianbao::typeset::typeset(
-        &engine,
-        Kind::Booklet,
-        json,
-        Some(project.data.dir.clone()),
-        project.date,
-    )
-    .unwrap();
-    for page in 0..t.doc.pages().len() {
-        for (_, line) in inspect::page_lines(&t.doc, page) {
+    let t = doc(&project, &engine, &project.view, Kind::Booklet);
+    for page in 0..t.pages().len() {
+        for (_, line) in inspect::page_lines(&t, page) {
             let n = line.trim().chars().count();
             assert!(
                 n != 1 || !"入计".contains(line.trim()),
@@ -534,17 +519,9 @@ fn long_titles_break_into_balanced_lines() {
     );
     let project = load(data.path());
     let engine = engine(&project);
-    let json = serde_json::to_vec(&project.view).unwrap();
-    let t = jianbao::typeset::typeset(
-        &engine,
-        Kind::Booklet,
-        json,
-        Some(project.data.dir.clone()),
-        project.date,
-    )
-    .unwrap();
+    let t = doc(&project, &engine, &project.view, Kind::Booklet);
     // 封面上标题各行的字数相差不超过 2。
-    let lines = inspect::page_lines(&t.doc, 0);
+    let lines = inspect::page_lines(&t, 0);
     let biggest = lines
         .iter()
         .map(|(s, _)| *s)

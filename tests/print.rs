@@ -302,16 +302,7 @@ fn booklet_doc(county: Option<&str>) -> typst_layout::PagedDocument {
     let project = load(&sample_dir());
     let engine = engine(&project);
     let view = project.view_for(county).unwrap();
-    let json = serde_json::to_vec(&view).unwrap();
-    jianbao::typeset::typeset(
-        &engine,
-        jianbao::typeset::Kind::Booklet,
-        json,
-        Some(project.data.dir.clone()),
-        project.date,
-    )
-    .unwrap()
-    .doc
+    doc(&project, &engine, &view, jianbao::typeset::Kind::Booklet)
 }
 
 #[test]

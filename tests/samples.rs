@@ -162,16 +162,8 @@ fn no_text_overlaps_in_any_sample_or_edition() {
         }
         for view in views {
             for kind in Kind::ALL {
-                let json = serde_json::to_vec(&view).unwrap();
-                let t = jianbao::typeset::typeset(
-                    &engine,
-                    kind,
-                    json,
-                    Some(project.data.dir.clone()),
-                    project.date,
-                )
-                .unwrap();
-                let overlaps = jianbao::typeset::inspect::overlapping_text(&t.doc);
+                let t = doc(&project, &engine, &view, kind);
+                let overlaps = jianbao::typeset::inspect::overlapping_text(&t);
                 assert!(
                     overlaps.is_empty(),
                     "{name} {kind:?}：文字重叠 {overlaps:?}"

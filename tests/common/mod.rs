@@ -27,18 +27,28 @@ pub fn engine(project: &Project) -> Engine {
         .unwrap_or_else(|p| panic!("{p}"))
 }
 
-/// 排版后各页的文字。
-pub fn pages(project: &Project, engine: &Engine, kind: Kind) -> Vec<String> {
-    let json = serde_json::to_vec(&project.view).unwrap();
-    let t = typeset::typeset(
+/// 排好一个版本（全市版或县区版的视图）的一种文档。
+pub fn doc(
+    project: &Project,
+    engine: &Engine,
+    view: &jianbao::present::view::View,
+    kind: Kind,
+) -> typst_layout::PagedDocument {
+    let json = serde_json::to_vec(view).unwrap();
+    typeset::typeset(
         engine,
         kind,
         json,
         Some(project.data.dir.clone()),
         project.date,
     )
-    .unwrap_or_else(|p| panic!("{p}"));
-    inspect::page_texts(&t.doc)
+    .unwrap_or_else(|p| panic!("{p}"))
+    .doc
+}
+
+/// 排版后各页的文字。
+pub fn pages(project: &Project, engine: &Engine, kind: Kind) -> Vec<String> {
+    inspect::page_texts(&doc(project, engine, &project.view, kind))
 }
 
 /// 用一段临时的模板源码（手册和一页纸都用它）排示例数据的一页纸：测试版面检查本身能不能发现问题。
@@ -312,16 +322,7 @@ pub fn all_texts(project: &Project, engine: &Engine) -> String {
     for view in views {
         running.extend(view.outline.iter().map(|c| c.title.clone()));
         for kind in Kind::ALL {
-            let json = serde_json::to_vec(&view).unwrap();
-            let t = typeset::typeset(
-                engine,
-                kind,
-                json,
-                Some(project.data.dir.clone()),
-                project.date,
-            )
-            .unwrap_or_else(|p| panic!("{p}"));
-            raw.push_str(&inspect::page_texts(&t.doc).concat());
+            raw.push_str(&inspect::page_texts(&doc(project, engine, &view, kind)).concat());
         }
     }
     let mut body = raw.clone();
