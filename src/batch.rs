@@ -130,6 +130,8 @@ pub enum OutcomeResult {
         bytes: usize,
         sha256: String,
         warnings: Vec<String>,
+        /// 版面检查的发现。
+        findings: Vec<crate::typeset::preflight::Finding>,
     },
     Failed {
         stage: Stage,
@@ -242,6 +244,7 @@ fn one(
             bytes: r.pdf.len(),
             sha256: hex(&Sha256::digest(&r.pdf)),
             warnings: r.warnings,
+            findings: r.findings,
         })
     })();
     let result = result.unwrap_or_else(|(stage, p)| OutcomeResult::Failed {

@@ -111,6 +111,11 @@ pub fn run(mut args: cli::BuildArgs) -> Result<(), Failure> {
             );
         }
     }
+    let findings: Vec<_> = done
+        .iter()
+        .flat_map(|(_, r, _)| r.findings.clone())
+        .collect();
+    super::print_findings(&findings);
     for (name, r, took) in done {
         let path = args.output.out.join(name);
         output::write_atomic(&path, &r.pdf)?;
