@@ -72,3 +72,35 @@ mod tests {
         assert_eq!(paragraphs("只有一段"), vec!["只有一段".to_owned()]);
     }
 }
+
+/// 名称（地区名、县区名、文件名）中看不见、却会改变显示或比较结果的字符：方向控制符让文件名倒着显示
+/// （文件名“报告”后面加一个 U+202E，扩展名就倒过来显示），零宽字符让两个看起来一样的名字不相等。返回第一个这样的字符。
+pub fn hidden_char(name: &str) -> Option<char> {
+    name.chars().find(|c| hidden_kind(*c).is_some())
+}
+
+/// 不可见字符的中文称呼。
+pub fn hidden_kind(c: char) -> Option<&'static str> {
+    match c as u32 {
+        0x200B => Some("零宽空格"),
+        0x200C => Some("零宽不连字"),
+        0x200D => Some("零宽连字"),
+        0x2060 => Some("零宽不换行"),
+        0xFEFF => Some("零宽不换行空格（BOM）"),
+        0x00AD => Some("软连字符"),
+        0x200E | 0x200F | 0x061C => Some("方向标记"),
+        0x202A..=0x202E => Some("方向控制符"),
+        0x2066..=0x2069 => Some("方向隔离符"),
+        _ => None,
+    }
+}
+
+/// “含不可见的字符 U+202E（方向控制符）”：名称中有这样的字符时的说明。
+pub fn hidden_char_message(name: &str) -> Option<String> {
+    let c = hidden_char(name)?;
+    Some(format!(
+        "含看不见的字符 U+{:04X}（{}），显示出来的名字与实际不同；请删去这个字符",
+        c as u32,
+        hidden_kind(c).unwrap_or("")
+    ))
+}
