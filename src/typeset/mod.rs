@@ -223,7 +223,17 @@ pub fn pdf(
         Problems(
             errors
                 .iter()
-                .map(|e| Problem::new(Origin::None, "PDF", format!("导出失败：{}", e.message)))
+                .map(|e| {
+                    let message = match e.message.strip_prefix("failed to process ") {
+                        // 字体文件在加载时已经核对过；仍然出错时把字体点出来，不留英文。
+                        Some(rest) => format!(
+                            "字体无法嵌入 PDF：{}（字体文件可能已损坏，或是 typst 不支持的格式；请换一个完好的字体文件）",
+                            rest.replace("malformed font", "字体文件格式有误")
+                        ),
+                        None => e.message.to_string(),
+                    };
+                    Problem::new(Origin::None, "PDF", format!("导出失败：{message}"))
+                })
                 .collect(),
         )
     })
@@ -258,7 +268,7 @@ fn diagnostic_problem(world: &DocWorld, d: &SourceDiagnostic) -> Problem {
         Severity::Error => "排版错误：",
         Severity::Warning => "排版警告：",
     });
-    message.push_str(&d.message);
+    message.push_str(&file_error_in_chinese(&d.message));
     if d.message.contains("access denied") || d.message.contains("escape the project root") {
         message.push_str("（模板只能读取模板目录和数据目录 /data/ 中的文件）");
     }
@@ -273,4 +283,32 @@ fn diagnostic_problem(world: &DocWorld, d: &SourceDiagnostic) -> Problem {
         message.push('）');
     }
     Problem::new(origin, "", message)
+}
+
+/// typst 读文件出错时的英文说法换成中文；`World::read` 给出的中文原因（括号里）原样保留。
+fn file_error_in_chinese(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("file not found (searched at ") {
+        return format!("文件不存在（{}）", rest.trim_end_matches(')'));
+    }
+    let fixed = [
+        (
+            "failed to load file (access denied)",
+            "无法读取文件（不允许读取这个位置）",
+        ),
+        (
+            "failed to load file (is a directory)",
+            "这是一个目录，不是文件",
+        ),
+        ("file is not valid UTF-8", "文件不是 UTF-8 编码"),
+        ("not a Typst source file", "不是 Typst 源文件"),
+    ];
+    for (en, zh) in fixed {
+        if message == en {
+            return zh.to_owned();
+        }
+    }
+    if let Some(rest) = message.strip_prefix("failed to load file (") {
+        return format!("无法读取文件：{}", rest.strip_suffix(')').unwrap_or(rest));
+    }
+    message.to_owned()
 }
