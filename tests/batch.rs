@@ -303,7 +303,9 @@ fn bad_csv_cell_is_reported_by_row_and_column() {
     // 梁园区自己的数字没错，但名次要拿它和睢阳区比：也不排，并指出是哪一格。
     let err = project.view_for(Some("梁园区")).unwrap_err().to_string();
     assert!(
-        err.contains("counties.csv 第3行 B列 生产总值增速（%）：“三点八” 不是数字（这是睢阳区的数字"),
+        err.contains(
+            "counties.csv 第3行 B列 生产总值增速（%）：“三点八” 不是数字（这是睢阳区的数字"
+        ),
         "{err}"
     );
 }

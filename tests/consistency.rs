@@ -79,10 +79,10 @@ fn a_bad_override_in_another_county_file_fails_every_edition() {
 /// JSON 中有没有带负号的零：数值 -0.0，或文字里的 “-0.0”“−0”。
 fn negative_zeros(v: &serde_json::Value, path: &str, found: &mut Vec<String>) {
     match v {
-        serde_json::Value::Number(n) => {
-            if n.as_f64().is_some_and(|f| f == 0.0 && f.is_sign_negative()) {
-                found.push(format!("{path} = {n}"));
-            }
+        serde_json::Value::Number(n)
+            if n.as_f64().is_some_and(|f| f == 0.0 && f.is_sign_negative()) =>
+        {
+            found.push(format!("{path} = {n}"));
         }
         serde_json::Value::String(s) => {
             let chars: Vec<char> = s.chars().collect();
@@ -268,7 +268,7 @@ fn a_file_that_is_not_a_font_is_named() {
 }
 
 /// 把随附黑体改成只有西文的字体：cmap 只映射 ASCII，字体族改名为 “Latin Only A”。
-fn latin_only(bytes: &mut Vec<u8>) {
+fn latin_only(bytes: &mut [u8]) {
     let u16_at = |b: &[u8], at: usize| u16::from_be_bytes([b[at], b[at + 1]]) as usize;
     let u32_at =
         |b: &[u8], at: usize| u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]) as usize;
@@ -322,7 +322,7 @@ fn latin_only(bytes: &mut Vec<u8>) {
 fn a_latin_only_family_for_the_song_role_is_an_error_naming_role_and_family() {
     // issue 的例子：宋体角色写了只有西文的字体族，排版时悄悄换成了黑体。
     let fonts = tempfile::tempdir().unwrap();
-    font_copy(fonts.path(), "LatinOnly.ttf", latin_only);
+    font_copy(fonts.path(), "LatinOnly.ttf", |b| latin_only(b));
     let data = fixture();
     append(
         &data.path().join("meta.toml"),
@@ -347,7 +347,7 @@ fn a_latin_only_family_for_the_song_role_is_an_error_naming_role_and_family() {
 fn a_latin_only_family_for_the_title_role_is_named_too() {
     // 变体：另一个角色（大标题），字体族写在含汉字的字体之后也不行——它自己不含汉字，大标题会换用别的字体。
     let fonts = tempfile::tempdir().unwrap();
-    font_copy(fonts.path(), "LatinOnly.ttf", latin_only);
+    font_copy(fonts.path(), "LatinOnly.ttf", |b| latin_only(b));
     let data = fixture();
     append(
         &data.path().join("meta.toml"),

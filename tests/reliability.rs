@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::Data;
 use common::*;
-use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use rust_xlsxwriter::{ExcelDateTime, Format};
 
 // ---------------------------------------------------------------------------
 // Excel 单元格

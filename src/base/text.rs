@@ -52,29 +52,8 @@ fn join_lines(s: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn single_newlines_join_softly() {
-        assert_eq!(one_line("全市经济\n  运行平稳"), "全市经济运行平稳");
-        assert_eq!(one_line("GDP\ngrowth"), "GDP growth");
-        assert_eq!(one_line("标题\t副题"), "标题 副题");
-    }
-
-    #[test]
-    fn blank_lines_separate_paragraphs() {
-        assert_eq!(
-            paragraphs("第一段\n接着\n\n第二段"),
-            vec!["第一段接着".to_owned(), "第二段".to_owned()]
-        );
-        assert_eq!(paragraphs("只有一段"), vec!["只有一段".to_owned()]);
-    }
-}
-
-/// 名称（地区名、县区名、文件名）中看不见、却会改变显示或比较结果的字符：方向控制符让文件名倒着显示
-/// （文件名“报告”后面加一个 U+202E，扩展名就倒过来显示），零宽字符让两个看起来一样的名字不相等。返回第一个这样的字符。
+/// 名称（地区名、县区名、文件名）中看不见、却会改变显示或比较结果的字符：方向控制符让名字倒着显示
+/// （“报告”后面加一个 U+202E，扩展名就倒过来显示），零宽字符让两个看起来一样的名字不相等。返回第一个这样的字符。
 pub fn hidden_char(name: &str) -> Option<char> {
     name.chars().find(|c| hidden_kind(*c).is_some())
 }
@@ -103,4 +82,36 @@ pub fn hidden_char_message(name: &str) -> Option<String> {
         c as u32,
         hidden_kind(c).unwrap_or("")
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_newlines_join_softly() {
+        assert_eq!(one_line("全市经济\n  运行平稳"), "全市经济运行平稳");
+        assert_eq!(one_line("GDP\ngrowth"), "GDP growth");
+        assert_eq!(one_line("标题\t副题"), "标题 副题");
+    }
+
+    #[test]
+    fn hidden_characters_are_found_and_named() {
+        assert_eq!(hidden_char("睢\u{200B}县"), Some('\u{200B}'));
+        assert_eq!(hidden_char("商丘市"), None);
+        assert!(
+            hidden_char_message("a\u{202E}b")
+                .unwrap()
+                .contains("U+202E（方向控制符）")
+        );
+    }
+
+    #[test]
+    fn blank_lines_separate_paragraphs() {
+        assert_eq!(
+            paragraphs("第一段\n接着\n\n第二段"),
+            vec!["第一段接着".to_owned(), "第二段".to_owned()]
+        );
+        assert_eq!(paragraphs("只有一段"), vec!["只有一段".to_owned()]);
+    }
 }
