@@ -684,3 +684,35 @@ fn copies_with_a_custom_template_are_refused() {
     );
     assert_no_pdf(out.path());
 }
+
+// ---------------------------------------------------------------------------
+// 有上限
+
+#[test]
+fn an_xlsx_that_unpacks_to_more_than_the_limit_is_refused_before_reading() {
+    // issue 的例子：1 MB 的 counties.xlsx 装着 1 GB 的文字，读进来要 1.9 GB 内存。这里用 70 MB 的零。
+    let data = fixture();
+    let path = data.path().join("counties.xlsx");
+    let mut original = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..original.len() {
+        out.raw_copy_file(original.by_index(i).unwrap()).unwrap();
+    }
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    out.start_file("xl/media/big.bin", options).unwrap();
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..70 {
+        std::io::Write::write_all(&mut out, &zeros).unwrap();
+    }
+    let bytes = out.finish().unwrap().into_inner();
+    assert!(bytes.len() < 2 << 20, "压缩后应当很小");
+    std::fs::write(&path, bytes).unwrap();
+    let err = check_fails(data.path());
+    assert!(
+        err.contains(
+            "counties.xlsx 表格解压后太大：其中 xl/media/big.bin 有 70 MB，每个部分最多 64 MB"
+        ),
+        "{err}"
+    );
+}

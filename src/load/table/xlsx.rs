@@ -35,6 +35,20 @@ pub struct Extras {
     pub merges: Vec<Merge>,
 }
 
+/// 压缩包里单个部分解压后的上限：县区表格、数据表格的工作表和共享字符串远用不到这么多；
+/// 一个 1 MB 的 xlsx 可以装下解压后 1 GB 的文字，不先看一眼就交给 calamine，内存会涨到几 GB。
+pub const MAX_PART_BYTES: u64 = 64 << 20;
+
+/// 解压后超过上限的部分：(部分的名字, 解压后的字节数)。不是 zip（由 calamine 报错）时为 None。
+/// 只看压缩包目录里登记的大小，不解压。
+pub fn oversized(path: &Path) -> Option<(String, u64)> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).ok()?).ok()?;
+    (0..zip.len()).find_map(|i| {
+        let part = zip.by_index_raw(i).ok()?;
+        (part.size() > MAX_PART_BYTES).then(|| (part.name().to_owned(), part.size()))
+    })
+}
+
 /// 读一个工作表的附加信息；不是 xlsx/xlsm，或结构不认识时为 None（调用者按没有格式处理）。
 pub fn read(path: &Path, sheet: &str) -> Option<Extras> {
     let ext = path.extension()?.to_str()?.to_lowercase();
