@@ -267,8 +267,9 @@ fn a_file_that_is_not_a_font_is_named() {
     );
 }
 
-/// 把随附黑体改成只有西文的字体：cmap 只映射 ASCII，字体族改名为 “Latin Only A”。
-fn latin_only(bytes: &mut [u8]) {
+/// 把随附黑体改成只含 `ranges`（闭区间）中字符的字体，字体族改名为 `family`（须与 “Noto Sans SC” 一样是 12 个字母）。
+/// 只重写 cmap 表（格式 4，每个区间一段，映射到字形 1 起），表目录和其余各表不动。
+fn narrowed(bytes: &mut [u8], ranges: &[(u16, u16)], family: &str) {
     let u16_at = |b: &[u8], at: usize| u16::from_be_bytes([b[at], b[at + 1]]) as usize;
     let u32_at =
         |b: &[u8], at: usize| u32::from_be_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]) as usize;
@@ -278,44 +279,40 @@ fn latin_only(bytes: &mut [u8]) {
         .find(|&r| &bytes[r..r + 4] == b"cmap")
         .map(|r| (u32_at(bytes, r + 8), u32_at(bytes, r + 12)))
         .expect("字体有 cmap 表");
-    // cmap：一个 (3, 1) 子表，格式 4，两段：0x20–0x7E 映射到字形 1–95，以及结尾的 0xFFFF。
-    let mut cmap: Vec<u8> = Vec::new();
-    let mut put = |v: u16| cmap.extend_from_slice(&v.to_be_bytes());
-    for v in [0, 1, 3, 1, 0, 12] {
-        put(v);
+    let mut segments: Vec<(u16, u16)> = ranges.to_vec();
+    segments.sort();
+    segments.push((0xFFFF, 0xFFFF));
+    let n = segments.len() as u16;
+    let mut words: Vec<u16> = vec![0, 1, 3, 1, 0, 12];
+    let search = 2 * (1u16 << (15 - n.leading_zeros()));
+    let selector = 15 - n.leading_zeros() as u16;
+    words.extend([4, 16 + 8 * n, 0, 2 * n, search, selector, 2 * n - search]);
+    words.extend(segments.iter().map(|(_, end)| *end));
+    words.push(0);
+    words.extend(segments.iter().map(|(start, _)| *start));
+    let mut glyph = 1u16;
+    for (start, end) in &segments {
+        words.push(glyph.wrapping_sub(*start));
+        glyph += end - start + 1;
     }
-    for v in [4, 32, 0, 4, 4, 1, 0] {
-        put(v);
-    }
-    for v in [
-        0x7E,
-        0xFFFF,
-        0,
-        0x20,
-        0xFFFF,
-        1u16.wrapping_sub(0x20),
-        1,
-        0,
-        0,
-    ] {
-        put(v);
-    }
+    words.extend(segments.iter().map(|_| 0));
+    let cmap: Vec<u8> = words.iter().flat_map(|w| w.to_be_bytes()).collect();
     assert!(cmap.len() <= length);
     bytes[offset..offset + length].fill(0);
     bytes[offset..offset + cmap.len()].copy_from_slice(&cmap);
-    let from: Vec<u8> = "Noto Sans SC"
-        .encode_utf16()
-        .flat_map(u16::to_be_bytes)
-        .collect();
-    let to: Vec<u8> = "Latin Only A"
-        .encode_utf16()
-        .flat_map(u16::to_be_bytes)
-        .collect();
+    let utf16 = |s: &str| -> Vec<u8> { s.encode_utf16().flat_map(u16::to_be_bytes).collect() };
+    let (from, to) = (utf16("Noto Sans SC"), utf16(family));
+    assert_eq!(from.len(), to.len());
     let mut i = 0;
     while let Some(at) = bytes[i..].windows(from.len()).position(|w| w == from) {
         bytes[i + at..i + at + to.len()].copy_from_slice(&to);
         i += at + to.len();
     }
+}
+
+/// 只有西文（ASCII）的字体，字体族 “Latin Only A”。
+fn latin_only(bytes: &mut [u8]) {
+    narrowed(bytes, &[(0x20, 0x7E)], "Latin Only A");
 }
 
 #[test]
@@ -713,6 +710,50 @@ fn an_xlsx_that_unpacks_to_more_than_the_limit_is_refused_before_reading() {
         err.contains(
             "counties.xlsx 表格解压后太大：其中 xl/media/big.bin 有 70 MB，每个部分最多 64 MB"
         ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_role_font_missing_a_character_the_data_uses_names_the_place() {
+    // 变体：角色的字体含常用汉字，却缺数据中的一个字（“丘”）：typst 会只给这个字换字体，同一个词里字体不一。
+    let fonts = tempfile::tempdir().unwrap();
+    let mut ranges: Vec<(u16, u16)> = vec![(0x20, 0x7E), (0x3000, 0x303F), (0xFF01, 0xFF5E)];
+    ranges.extend((0x4E00u16..=0x9FFF).filter(|c| *c != '丘' as u16).fold(
+        Vec::<(u16, u16)>::new(),
+        |mut acc, c| {
+            match acc.last_mut() {
+                Some(last) if last.1 + 1 == c => last.1 = c,
+                _ => acc.push((c, c)),
+            }
+            acc
+        },
+    ));
+    font_copy(fonts.path(), "NoQiu.ttf", |b| {
+        narrowed(b, &ranges, "Han Minus Qi")
+    });
+    let data = fixture();
+    let meta = data.path().join("meta.toml");
+    append(&meta, "\n[theme.fonts]\nkai = [\"Han Minus Qi\"]\n");
+    let line = line_of(&meta, |l| l.starts_with("issuer = "));
+    let o = jianbao(&[
+        "check",
+        data.path().to_str().unwrap(),
+        "--font-path",
+        fonts.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            "theme.fonts.kai：楷体角色的字体“Han Minus Qi”不含数据中的字（如“丘”，U+4E18）"
+        ),
+        "{err}"
+    );
+    // 指出这个字在数据中的位置（meta.toml 的键按字母序读，issuer 在 region 之前）。
+    assert!(
+        err.contains("（数据中首次出现在 ")
+            && err.contains(&format!("meta.toml:{line}:10 meta.issuer）")),
         "{err}"
     );
 }
