@@ -757,3 +757,68 @@ fn a_role_font_missing_a_character_the_data_uses_names_the_place() {
         "{err}"
     );
 }
+
+#[test]
+fn a_page_limit_hit_by_a_long_table_blames_the_data_first() {
+    // issue 的例子：两万行的表格撞上上限，报错却说“模板里有失控的循环”。这里用 3000 行和 --max-pages 5。
+    let data = fixture();
+    let rows: Vec<String> = (0..3000).map(|i| format!("[\"第{i}行\", {i}]")).collect();
+    append(
+        &data.path().join("outline.toml"),
+        &format!(
+            "\n[[chapters]]\ntitle = \"长表\"\n\n[[chapters.blocks]]\ntype = \"table\"\n\
+             columns = [\"项目\", \"数量\"]\nrows = [{}]\n",
+            rows.join(", ")
+        ),
+    );
+    let out = tempfile::tempdir().unwrap();
+    let o = jianbao(&[
+        "build",
+        data.path().to_str().unwrap(),
+        "--only",
+        "booklet",
+        "--max-pages",
+        "5",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), Some(3), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("数据有 "), "{err}");
+    assert!(err.contains("最大的表格 3000 行"), "{err}");
+    assert!(err.contains("多半是数据太多"), "{err}");
+    assert!(!err.contains("失控的循环"), "{err}");
+    assert_no_pdf(out.path());
+}
+
+#[test]
+fn a_page_limit_hit_by_many_chapters_blames_the_data_first() {
+    // 变体：很多章。
+    let data = fixture();
+    let chapters: String = (0..120)
+        .map(|i| format!("\n[[chapters]]\ntitle = \"第{i}章\"\n\n[[chapters.blocks]]\ntype = \"points\"\nitems = [\"要点\"]\n"))
+        .collect();
+    append(&data.path().join("outline.toml"), &chapters);
+    let out = tempfile::tempdir().unwrap();
+    let o = jianbao(&[
+        "build",
+        data.path().to_str().unwrap(),
+        "--only",
+        "booklet",
+        "--max-pages",
+        "5",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), Some(3), "{}", stderr(&o));
+    let err = stderr(&o);
+    // 全市版的章数（只有县区内容的章不算）：与模板看到的一样。
+    let view: serde_json::Value =
+        serde_json::from_slice(&jianbao(&["export-json", data.path().to_str().unwrap()]).stdout)
+            .unwrap();
+    let chapters = view["outline"].as_array().unwrap().len();
+    assert!(chapters > 120);
+    assert!(err.contains(&format!("数据有 {chapters} 章")), "{err}");
+    assert!(err.contains("多半是数据太多"), "{err}");
+    assert!(!err.contains("失控的循环"), "{err}");
+}

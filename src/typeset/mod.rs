@@ -4,6 +4,7 @@ pub mod coverage;
 pub mod fonts;
 pub mod inspect;
 pub mod templates;
+pub mod weight;
 pub mod world;
 
 use std::path::PathBuf;
@@ -78,6 +79,9 @@ pub fn typeset_template(
     date: NaiveDate,
 ) -> Result<Typeset, Problems> {
     let label = label.to_owned();
+    // 超时、超页时要先看数据有多大；交给排版线程的是同一份数据的共享引用，不另占内存。
+    let data = Bytes::new(data);
+    let kept = data.clone();
     let main = Engine::template_id(template);
     let limits = engine.limits;
     let shared = engine.clone();
@@ -90,7 +94,7 @@ pub fn typeset_template(
             let world = DocWorld {
                 engine: &shared,
                 main,
-                data: Bytes::new(data),
+                data,
                 data_dir,
                 today: to_datetime(date),
             };
@@ -125,11 +129,18 @@ pub fn typeset_template(
             return Err(Problems(vec![Problem::new(
                 Origin::None,
                 label.as_str(),
-                format!(
-                    "排版超过 {} 秒仍未完成，已放弃。多半是模板里有失控的循环或递归；\
-                     若确实需要更长时间，可用 --time-limit 调高（单位：秒）",
-                    limits.time.as_secs_f64()
-                ),
+                match weight::describe(kept.as_slice()) {
+                    Some(data) => format!(
+                        "排版超过 {} 秒仍未完成，已放弃。{data}，多半是数据太多：请精简或拆成几份；\
+                         数据确实要这么多时，可用 --time-limit 调高（单位：秒）",
+                        limits.time.as_secs_f64()
+                    ),
+                    None => format!(
+                        "排版超过 {} 秒仍未完成，已放弃。多半是模板里有失控的循环或递归；\
+                         若确实需要更长时间，可用 --time-limit 调高（单位：秒）",
+                        limits.time.as_secs_f64()
+                    ),
+                },
             )]));
         }
         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
@@ -145,12 +156,20 @@ pub fn typeset_template(
         return Err(Problems(vec![Problem::new(
             Origin::None,
             label.as_str(),
-            format!(
-                "排出 {} 页，超过每份文档 {} 页的上限。多半是模板里有失控的循环；\
-                 若确实要排这么多页，可用 --max-pages 调高",
-                doc.pages().len(),
-                limits.pages
-            ),
+            match weight::describe(kept.as_slice()) {
+                Some(data) => format!(
+                    "排出 {} 页，超过每份文档 {} 页的上限。{data}，多半是数据太多：请精简或拆成几份；\
+                     数据确实要这么多时，可用 --max-pages 调高",
+                    doc.pages().len(),
+                    limits.pages
+                ),
+                None => format!(
+                    "排出 {} 页，超过每份文档 {} 页的上限。多半是模板里有失控的循环；\
+                     若确实要排这么多页，可用 --max-pages 调高",
+                    doc.pages().len(),
+                    limits.pages
+                ),
+            },
         )]));
     }
 
