@@ -69,6 +69,19 @@ fn allowed(kind: BlockType) -> &'static [&'static str] {
     }
 }
 
+/// 指标块的版式、趋势图的样式：接受的值和中文说明。报错时列出的可选值就从这里来，不另抄一份。
+const FORMS: &[(&str, &str)] = &[("cards", "卡片"), ("table", "表格")];
+const STYLES: &[(&str, &str)] = &[("line", "折线"), ("bar", "柱形")];
+
+/// “cards（卡片）、table（表格）”
+fn listed(choices: &[(&str, &str)]) -> String {
+    choices
+        .iter()
+        .map(|(v, zh)| format!("{v}（{zh}）"))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
 /// 块中写成空列表的字段（含分组里的空列表），如 `groups[1].facts`。
 fn empty_lists(b: &Block) -> Vec<String> {
     let mut out = Vec::new();
@@ -317,15 +330,13 @@ impl Cx {
                         let form = match block.form.as_deref() {
                             None if items.len() > MAX_CARDS => "table",
                             None => "cards",
-                            Some(f @ ("cards" | "table")) => f,
+                            Some(f) if FORMS.iter().any(|(v, _)| *v == f) => f,
                             Some(other) => {
                                 self.push(
                                     src,
                                     Some(at.clone()),
                                     format!("{field}.form"),
-                                    format!(
-                                        "版式 “{other}” 不认得，可选：cards（卡片）、table（表格）"
-                                    ),
+                                    format!("版式 “{other}” 不认得，可选：{}", listed(FORMS)),
                                 );
                                 "cards"
                             }
@@ -398,16 +409,14 @@ impl Cx {
                             );
                         }
                         let style = match block.style.as_deref() {
-                            None | Some("line") => "line",
-                            Some("bar") => "bar",
+                            None => "line",
+                            Some(s) if STYLES.iter().any(|(v, _)| *v == s) => s,
                             Some(other) => {
                                 self.push(
                                     src,
                                     Some(at.clone()),
                                     format!("{field}.style"),
-                                    format!(
-                                        "图的样式 “{other}” 不认得，可选：line（折线）、bar（柱形）"
-                                    ),
+                                    format!("图的样式 “{other}” 不认得，可选：{}", listed(STYLES)),
                                 );
                                 "line"
                             }
