@@ -203,3 +203,65 @@ fn watch_follows_a_data_folder_that_is_replaced_or_recreated() {
         read(&summary).is_some_and(|_| pdf_text(&summary).contains("195.5"))
     });
 }
+
+/// 把一个目录（含子目录）复制到另一处。
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn watch_follows_a_templates_folder_that_is_replaced() {
+    // 变体：换掉的是模板目录（如 git checkout 切换了模板的分支）。
+    let parent = tempfile::tempdir().unwrap();
+    let templates = parent.path().join("templates");
+    copy_tree(&root().join("templates"), &templates);
+    let data = fixture();
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args([
+            "watch",
+            data.path().to_str().unwrap(),
+            "--templates",
+            templates.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ])
+        .current_dir(root())
+        .env_remove("JIANBAO_FONTS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = collect(child.stdout.take().unwrap());
+    let _stderr = collect(child.stderr.take().unwrap());
+    let _guard = Kill(child);
+    let rebuilt = || rebuilt_in(&stdout.lock().unwrap());
+    wait_for("排出第一版", || rebuilt() >= 1);
+
+    let fresh = parent.path().join("新模板");
+    copy_tree(&root().join("templates"), &fresh);
+    std::fs::rename(&templates, parent.path().join("旧模板")).unwrap();
+    std::fs::rename(&fresh, &templates).unwrap();
+    wait_for("重新监视模板目录并重排", || {
+        stdout.lock().unwrap().contains("被换成了新的目录") && rebuilt() >= 2
+    });
+    // 新模板目录里的改动也能看到。
+    append(&templates.join("summary.typ"), "\n// 改动\n");
+    wait_for("看到新模板目录里的改动", || {
+        let s = stdout.lock().unwrap();
+        s.contains("/summary.typ") && rebuilt_in(&s) >= 3
+    });
+}
+
+/// 输出里报告了几次重排。
+fn rebuilt_in(s: &str) -> usize {
+    s.matches("已重排，用时").count()
+}
