@@ -243,6 +243,7 @@ fn cells<R: std::io::BufRead>(source: R, styles: &[NumberFormat]) -> Extras {
     // 当前单元格：(位置, 有公式, 有值, 公式文字)。
     let mut current: Option<((usize, usize), bool, bool, String)> = None;
     let mut in_formula = false;
+    let mut in_value = false;
     while let Ok(event) = reader.read_event_into(&mut buf) {
         let start = matches!(event, Event::Start(_));
         match &event {
@@ -273,7 +274,10 @@ fn cells<R: std::io::BufRead>(source: R, styles: &[NumberFormat]) -> Extras {
                     c.3.push_str(&text);
                 }
             }
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"v" => {
+            // 有的程序给没算过的公式写一个空的 <v/> 或 <v></v>：只有里面有文字才算保存了结果。
+            Event::Start(e) if e.local_name().as_ref() == b"v" => in_value = true,
+            Event::End(e) if e.local_name().as_ref() == b"v" => in_value = false,
+            Event::Text(t) if in_value && !t.is_empty() => {
                 if let Some(c) = current.as_mut() {
                     c.2 = true;
                 }
