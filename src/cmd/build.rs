@@ -15,6 +15,7 @@ use crate::{cli, report};
 
 pub fn run(mut args: cli::BuildArgs) -> Result<(), Failure> {
     stop_on_ctrl_c();
+    super::applies::build(&args)?;
     let custom = match &args.template {
         Some(t) => Some(
             project::custom_template(t, args.common.templates.as_deref())
@@ -85,8 +86,9 @@ pub fn run(mut args: cli::BuildArgs) -> Result<(), Failure> {
         let mut imposed = Vec::new();
         for (name, r, _) in done
             .iter()
-            .filter(|(n, _, _)| n.contains(Kind::Booklet.label()))
+            .filter(|(n, _, _)| custom.is_some() || n.contains(Kind::Booklet.label()))
         {
+            super::applies::imposable(name, r.pages)?;
             let started = Instant::now();
             let pdf = jianbao::postpress::impose_saddle(&r.pdf, &opts).map_err(|e| {
                 Failure::Render(Problems(vec![Problem::new(

@@ -27,6 +27,7 @@ pub fn run(args: cli::PreviewArgs) -> Result<(), Failure> {
     };
     let engine = engine(&args.common, &project)?;
     let kinds = args.only.map_or(Kind::ALL.to_vec(), |k| vec![k]);
+    let mut done = Vec::new();
     for kind in kinds {
         let json = serde_json::to_vec(&view).expect("视图总能序列化");
         let t = typeset::typeset(
@@ -37,6 +38,15 @@ pub fn run(args: cli::PreviewArgs) -> Result<(), Failure> {
             project.date,
         )
         .map_err(Failure::Render)?;
+        done.push((kind, t));
+    }
+    // 先排好全部文档再画：要的页哪份都没有时什么都不写。
+    let sizes: Vec<(Kind, usize)> = done
+        .iter()
+        .map(|(k, t)| (*k, t.doc.pages().len()))
+        .collect();
+    super::applies::preview_pages(wanted.as_deref(), &sizes)?;
+    for (kind, t) in done {
         let all: Vec<usize> = (1..=t.doc.pages().len()).collect();
         let pages = preview::pages(&t.doc, wanted.as_deref().unwrap_or(&all), args.dpi as f32);
         let stem = Project::file_name(&view, kind)
