@@ -27,6 +27,8 @@ pub struct Run {
     pub text: String,
     pub family: String,
     pub owner: Owner,
+    /// 行中间被挤成半个字宽的标点（，。、；：？！后面紧跟着文字）。
+    pub squeezed: Option<char>,
     /// 所在的容器（段落所在的块、表格的单元格、卡片）：比一行字高得多的最内层帧。
     /// 同一段落的各行在同一容器里；行内的盒子（数字连单位、引号）只有一行高，不算容器。
     pub container: usize,
@@ -223,6 +225,7 @@ impl Walker {
                     if text.trim().is_empty() {
                         continue;
                     }
+                    let squeezed = squeezed(t);
                     page.runs.push(Run {
                         x0: a.x.to_pt().min(b.x.to_pt()),
                         x1: a.x.to_pt().max(b.x.to_pt()),
@@ -232,6 +235,7 @@ impl Walker {
                         family: t.font.info().family.clone(),
                         owner,
                         container,
+                        squeezed,
                     });
                 }
                 FrameItem::Shape(shape, _) => {
@@ -252,6 +256,27 @@ impl Walker {
             }
         }
     }
+}
+
+/// 行中间被挤窄的全角标点：typst 排两端对齐的行时，会把一行里的标点都压窄一些来挤进一个字。
+/// 标点后面紧跟着非标点的字才算（行末和两个标点相连时压窄是规范允许的）。
+fn squeezed(t: &typst::text::TextItem) -> Option<char> {
+    let glyphs = &t.glyphs;
+    for (k, g) in glyphs.iter().enumerate() {
+        let Some(c) = t.text[g.range()].chars().next() else {
+            continue;
+        };
+        if !"，。、；：？！".contains(c) || g.x_advance.get() > 0.9 {
+            continue;
+        }
+        let next = glyphs
+            .get(k + 1)
+            .and_then(|n| t.text[n.range()].chars().next());
+        if next.is_some_and(|n| !"，。、；：？！”’）》」』】…—".contains(n)) {
+            return Some(c);
+        }
+    }
+    None
 }
 
 /// 读出整份文档的版面。

@@ -25,6 +25,8 @@ pub enum Rule {
     LineStartPunct,
     /// 行末出现了不能居末的标点（“（《……）。
     LineEndPunct,
+    /// 行中间的全角标点被压窄（标点宽窄不一）。
+    Squeezed,
     /// 段落、标题、单元格的最后一行只有一个字（标题两个字以内）。
     Runt,
     /// 数字、日期、单位或网址被拆在两行。
@@ -56,9 +58,10 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 16] = [
+    pub const ALL: [Rule; 17] = [
         Rule::LineStartPunct,
         Rule::LineEndPunct,
+        Rule::Squeezed,
         Rule::Runt,
         Rule::SplitNumber,
         Rule::SplitTitle,
@@ -80,6 +83,7 @@ impl Rule {
         match self {
             Rule::LineStartPunct => "避头",
             Rule::LineEndPunct => "避尾",
+            Rule::Squeezed => "标点挤压",
             Rule::Runt => "孤字",
             Rule::SplitNumber => "数字断开",
             Rule::SplitTitle => "标题断词",

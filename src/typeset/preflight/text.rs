@@ -48,6 +48,24 @@ pub fn check(layout: &Layout, cx: &Context, add: &mut Add) {
         for (_, line) in page.body_lines() {
             punctuation(line, page, p, add);
         }
+        // 每行只报一次：同一行的几段文字里有一处挤窄就够了。
+        let mut reported: Vec<(i64, i64)> = Vec::new();
+        for r in page.runs.iter().filter(|r| !r.owner.running) {
+            let Some(c) = r.squeezed else { continue };
+            let key = ((r.y * 2.0).round() as i64, r.container as i64);
+            if reported.contains(&key) {
+                continue;
+            }
+            reported.push(key);
+            add(
+                Rule::Squeezed,
+                p + 1,
+                r.x0,
+                r.y,
+                r.text.trim(),
+                format!("行中间的“{c}”被压成半个字宽，同一段里标点宽窄不一"),
+            );
+        }
         for (_, line) in page.body_lines() {
             if let Some(prev) = line.prev.map(|j| &page.lines[j]) {
                 split_number(prev, line, p, add);
