@@ -1,112 +1,325 @@
-//! 一份数据到一份 PDF 的全过程：视图 → JSON → 排版 → 版面检查 → PDF。
+//! 一份文档从视图到写出的唯一路径：排版 → 版面检查 → PDF → 印后处理（裁切框、拼版）→ 原子写出。
+//! build、batch、watch、preview、bench 和编号份数都经过 [`Press`]；命令只决定排什么、写到哪里，
+//! 新的付印选项只改这里一处，它的代价也只在这里量。
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+use typst_layout::PagedDocument;
 
 use crate::base::diag::{Origin, Problem, Problems};
+use crate::base::output;
+use crate::postpress::{self, SaddleOptions};
 use crate::present::view::{SummaryBlockView, View};
 use crate::typeset::world::Engine;
 use crate::typeset::{self, Kind, inspect};
 
-/// 一份排好的 PDF。
-pub struct Rendered {
-    pub pdf: Vec<u8>,
-    pub pages: usize,
-    pub warnings: Vec<String>,
+/// 各步累计用时（纳秒，全进程、各线程相加）：`jianbao bench` 据此给出时间花在哪一步。
+/// 只是几个原子加法，不影响排版。
+pub mod timing {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::time::Instant;
+
+    /// 排版、版面检查、导出 PDF、印后处理（裁切框、拼版）、写出。
+    pub const STEPS: [&str; 5] = ["排版", "版面检查", "导出 PDF", "印后处理", "写出"];
+    static NANOS: [AtomicU64; 5] = [const { AtomicU64::new(0) }; 5];
+
+    pub(super) fn add(step: usize, since: Instant) -> Instant {
+        let now = Instant::now();
+        NANOS[step].fetch_add((now - since).as_nanos() as u64, Ordering::Relaxed);
+        now
+    }
+
+    /// 到目前为止各步的累计秒数。
+    pub fn snapshot() -> [f64; 5] {
+        std::array::from_fn(|i| NANOS[i].load(Ordering::Relaxed) as f64 / 1e9)
+    }
 }
 
 /// 一页纸正文的最小字号（pt），模板不得为了塞进一页而更小。
 pub const SUMMARY_MIN_PT: f64 = 8.0;
 
-pub fn render(
-    engine: &Engine,
-    view: &View,
-    kind: Kind,
-    data_dir: Option<PathBuf>,
-    date: NaiveDate,
-    ident: &str,
-) -> Result<Rendered, Problems> {
-    let json = serde_json::to_vec(view).expect("视图总能序列化");
-    let t = typeset::typeset(engine, kind, json, data_dir, date)?;
-    let pages = t.doc.pages().len();
-    let min_pt = inspect::min_text_size(&t.doc).map_or(SUMMARY_MIN_PT, |s| s.to_pt());
-    match kind {
-        Kind::Summary if pages != 1 => return Err(overflow(&t.doc, view)),
-        // 一页纸不能靠缩小字号塞进一页：模板里任何小于 8pt 的字都算模板错误。
-        Kind::Summary if min_pt < SUMMARY_MIN_PT - 0.01 => {
-            return Err(Problems(vec![Problem::new(
-                Origin::None,
-                kind.label(),
-                format!("模板中有 {min_pt:.1}pt 的文字，一页纸的文字不得小于 {SUMMARY_MIN_PT}pt"),
-            )]));
-        }
-        Kind::Booklet if pages % 4 != 0 => {
-            return Err(Problems(vec![Problem::new(
-                Origin::None,
-                kind.label(),
-                format!(
-                    "模板排出 {pages} 页，不是 4 的倍数，无法骑马订；请检查模板末尾的补白页逻辑"
-                ),
-            )]));
-        }
-        _ => {}
-    }
-    let pdf = finish(&t.doc, view, engine, ident, date)?;
-    Ok(Rendered {
-        pdf,
-        pages,
-        warnings: t.warnings,
-    })
+/// 排哪个模板：内置的手册、一页纸，或自己写的模板（`--template`）。
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Template {
+    Builtin(Kind),
+    /// `main` 是模板目录中的主文件，如 `gongwen/main.typ`；`label` 用于文件名和报错。
+    Custom {
+        main: String,
+        label: String,
+    },
 }
 
-/// 导出 PDF（按选定的存档标准）；有出血或裁切线时标出成品尺寸（TrimBox）和出血范围（BleedBox），
-/// 印刷厂的软件据此裁切。
-fn finish(
-    doc: &typst_layout::PagedDocument,
-    view: &View,
-    engine: &Engine,
-    ident: &str,
-    date: NaiveDate,
-) -> Result<Vec<u8>, Problems> {
-    let pdf = typeset::pdf(doc, ident, date, engine.standard)?;
-    let off = view.render.bleed + view.render.slug;
-    if off <= 0.0 {
-        return Ok(pdf);
+impl Template {
+    fn main(&self) -> &str {
+        match self {
+            Self::Builtin(k) => k.template(),
+            Self::Custom { main, .. } => main,
+        }
     }
-    crate::postpress::set_boxes(&pdf, mm(off), mm(view.render.bleed)).map_err(|e| {
-        Problems(vec![Problem::new(
-            Origin::None,
-            "PDF",
-            format!("标出裁切框失败：{e}"),
-        )])
-    })
+
+    pub fn label(&self) -> &str {
+        match self {
+            Self::Builtin(k) => k.label(),
+            Self::Custom { label, .. } => label,
+        }
+    }
+
+    /// 输出文件名，如“商丘市-简报手册.pdf”“永城市-一页纸.pdf”“商丘市-gongwen.pdf”。
+    pub fn file_name(&self, view: &View) -> String {
+        format!("{}-{}.pdf", view.meta.edition_or_region(), self.label())
+    }
 }
 
-/// 用自己写的模板排一份文档（`--template`）：排版 → 缺字与出界检查 → PDF。
-/// 不套用手册（4 的倍数页）和一页纸（恰好一页）的规矩，那是内置模板的约定。
-pub fn render_template(
-    engine: &Engine,
+/// 一次运行中每份文档都相同的设置：排版引擎（字体、模板、上限、PDF 标准）、数据目录、编印日期、拼版。
+#[derive(Clone)]
+pub struct Press {
+    pub engine: Engine,
+    pub data_dir: Option<PathBuf>,
+    pub date: NaiveDate,
+    /// 另写一份骑马订拼版（只对手册，`--impose saddle`）。
+    pub impose: Option<SaddleOptions>,
+}
+
+/// 排好并通过全部版面检查的文档（还没有导出 PDF）：预览直接画它。
+pub struct Laid {
+    pub doc: PagedDocument,
+    pub warnings: Vec<String>,
+}
+
+/// 一份排好的 PDF，以及（要拼版时）拼好的那一份。
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub warnings: Vec<String>,
+    pub imposed: Option<Imposed>,
+}
+
+/// 骑马订拼版的结果：`sides` 面（`sides / 2` 张纸双面）。
+pub struct Imposed {
+    pub pdf: Vec<u8>,
+    pub sides: usize,
+}
+
+/// 写出的一份文档。
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub path: PathBuf,
+    pub pages: usize,
+    pub bytes: usize,
+    pub sha256: String,
+    pub warnings: Vec<String>,
+    /// 拼版文件的路径、面数和字节数。
+    pub imposed: Option<(PathBuf, usize, usize)>,
+}
+
+impl Press {
+    pub fn new(engine: Engine, data_dir: Option<PathBuf>, date: NaiveDate) -> Self {
+        Self {
+            engine,
+            data_dir,
+            date,
+            impose: None,
+        }
+    }
+
+    pub fn with_impose(mut self, impose: Option<SaddleOptions>) -> Self {
+        self.impose = impose;
+        self
+    }
+
+    /// 排版并做全部版面检查。每条路径（包括预览）都经过这里，检查只在这里做。
+    pub fn lay_out(&self, view: &View, template: &Template) -> Result<Laid, Problems> {
+        // 1. 排版（typst，带时间上限）。
+        let t0 = std::time::Instant::now();
+        let json = serde_json::to_vec(view).expect("视图总能序列化");
+        let t = typeset::typeset_template(
+            &self.engine,
+            template.main(),
+            template.label(),
+            json,
+            self.data_dir.clone(),
+            self.date,
+        )?;
+        let t0 = timing::add(0, t0);
+        // 2. 版面检查：页数、缺字、出界、一页纸与手册的规矩。
+        check_layout(&t.doc, template, view, &self.engine)?;
+        timing::add(1, t0);
+        // 3. 印前检查（preflight）接在这里：读 `&t.doc`（排好的 PagedDocument），在导出 PDF 之前拦下问题。
+        //    预览、编号份数、批量都经过这一步，不必在别处再接。
+        Ok(Laid {
+            doc: t.doc,
+            warnings: t.warnings,
+        })
+    }
+
+    /// 排版、检查、导出 PDF、印后处理，不写文件。
+    pub fn render(&self, view: &View, template: &Template) -> Result<Rendered, Problems> {
+        let laid = self.lay_out(view, template)?;
+        self.export(laid, view, template)
+    }
+
+    /// 排出一份文档并原子地写到 `path`（拼版另写在旁边）。
+    pub fn write(
+        &self,
+        view: &View,
+        template: &Template,
+        path: &Path,
+    ) -> Result<Written, Problems> {
+        self.render(view, template)?
+            .write(path)
+            .map_err(|e| Problems(vec![Problem::new(Origin::None, "", format!("{e:#}"))]))
+    }
+
+    /// 导出 PDF（按选定的存档标准）；有出血或裁切线时标出成品尺寸（TrimBox）和出血范围（BleedBox），
+    /// 印刷厂的软件据此裁切；要拼版时另拼一份。
+    fn export(&self, laid: Laid, view: &View, template: &Template) -> Result<Rendered, Problems> {
+        let ident = format!(
+            "jianbao/{}/{}/{}",
+            view.meta.region,
+            view.meta.edition_or_region(),
+            template.label()
+        );
+        let pages = laid.doc.pages().len();
+        let t0 = std::time::Instant::now();
+        let mut pdf = typeset::pdf(&laid.doc, &ident, self.date, self.engine.standard)?;
+        // 版面已经用完：先放掉它，拼版时内存里只有 PDF。
+        drop(laid.doc);
+        let t0 = timing::add(2, t0);
+        let off = view.render.bleed + view.render.slug;
+        if off > 0.0 {
+            pdf = postpress::set_boxes(&pdf, mm(off), mm(view.render.bleed))
+                .map_err(|e| problem("PDF", format!("标出裁切框失败：{e}")))?;
+        }
+        let imposed = match (&self.impose, template) {
+            (Some(opts), Template::Builtin(Kind::Booklet)) => Some(Imposed {
+                pdf: postpress::impose_saddle(&pdf, opts)
+                    .map_err(|e| problem("拼版", format!("{}：{e}", template.file_name(view))))?,
+                sides: pages / 2,
+            }),
+            _ => None,
+        };
+        timing::add(3, t0);
+        Ok(Rendered {
+            pdf,
+            pages,
+            warnings: laid.warnings,
+            imposed,
+        })
+    }
+}
+
+impl Rendered {
+    /// 原子地写到 `path`；拼版写在旁边，文件名加“-拼版”。
+    pub fn write(self, path: &Path) -> anyhow::Result<Written> {
+        let t0 = std::time::Instant::now();
+        let imposed = match &self.imposed {
+            Some(i) => {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().replacen(".pdf", "-拼版.pdf", 1))
+                    .unwrap_or_default();
+                let at = path.with_file_name(name);
+                output::write_atomic(&at, &i.pdf)?;
+                Some((at, i.sides, i.pdf.len()))
+            }
+            None => None,
+        };
+        output::write_atomic(path, &self.pdf)?;
+        timing::add(4, t0);
+        Ok(Written {
+            path: path.to_owned(),
+            pages: self.pages,
+            bytes: self.pdf.len(),
+            sha256: hex(&Sha256::digest(&self.pdf)),
+            warnings: self.warnings,
+            imposed,
+        })
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn problem(what: &str, message: String) -> Problems {
+    Problems(vec![Problem::new(Origin::None, what, message)])
+}
+
+/// 排好的版面上的全部检查：页数上限、缺字、文字出界，内置模板另有一页纸（恰好一页、不小于 8pt）
+/// 和手册（4 的倍数页）的规矩。自己写的模板不套用后两条，那是内置模板的约定。
+fn check_layout(
+    doc: &PagedDocument,
+    template: &Template,
     view: &View,
-    template: &str,
-    label: &str,
-    data_dir: Option<PathBuf>,
-    date: NaiveDate,
-    ident: &str,
-) -> Result<Rendered, Problems> {
-    let json = serde_json::to_vec(view).expect("视图总能序列化");
-    let t = typeset::typeset_template(engine, template, label, json, data_dir, date)?;
-    let pages = t.doc.pages().len();
-    let pdf = finish(&t.doc, view, engine, ident, date)?;
-    Ok(Rendered {
-        pdf,
-        pages,
-        warnings: t.warnings,
-    })
+    engine: &Engine,
+) -> Result<(), Problems> {
+    let label = template.label();
+    let pages = doc.pages().len();
+    let limit = engine.limits.pages;
+    if pages > limit {
+        return Err(problem(
+            label,
+            format!(
+                "排出 {pages} 页，超过每份文档 {limit} 页的上限。多半是模板里有失控的循环；\
+                 若确实要排这么多页，可用 --max-pages 调高"
+            ),
+        ));
+    }
+    let missing = inspect::missing_glyphs(doc);
+    if !missing.is_empty() {
+        let list: Vec<String> = missing
+            .iter()
+            .map(|(page, c)| format!("第{page}页“{c}”（U+{:04X}）", *c as u32))
+            .collect();
+        return Err(problem(
+            label,
+            format!(
+                "字体缺字，印出来会是方框：{}。请改用字体已包含的字，或用 --font-path 加入含这些字的字体并在主题中指定",
+                list.join("，")
+            ),
+        ));
+    }
+    let overflow = inspect::overflowing_text(doc);
+    if !overflow.is_empty() {
+        let list: Vec<String> = overflow
+            .iter()
+            .map(|(page, text)| format!("第{page}页“{text}…”"))
+            .collect();
+        return Err(problem(
+            label,
+            format!(
+                "文字伸出页面之外：{}。多半是一长串没有空格、无法断行的字母或数字，请在数据中缩短或加空格",
+                list.join("，")
+            ),
+        ));
+    }
+    match template {
+        Template::Builtin(Kind::Summary) if pages != 1 => Err(overflow_report(doc, view)),
+        Template::Builtin(Kind::Summary) => {
+            let min_pt = inspect::min_text_size(doc).map_or(SUMMARY_MIN_PT, |s| s.to_pt());
+            // 一页纸不能靠缩小字号塞进一页：模板里任何小于 8pt 的字都算模板错误。
+            if min_pt < SUMMARY_MIN_PT - 0.01 {
+                return Err(problem(
+                    label,
+                    format!(
+                        "模板中有 {min_pt:.1}pt 的文字，一页纸的文字不得小于 {SUMMARY_MIN_PT}pt"
+                    ),
+                ));
+            }
+            Ok(())
+        }
+        Template::Builtin(Kind::Booklet) if !pages.is_multiple_of(4) => Err(problem(
+            label,
+            format!("模板排出 {pages} 页，不是 4 的倍数，无法骑马订；请检查模板末尾的补白页逻辑"),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// 一页纸排不下时，说清楚从哪里开始溢出、每一块有多少内容，标题也算在内。
-fn overflow(doc: &typst_layout::PagedDocument, view: &View) -> Problems {
+fn overflow_report(doc: &PagedDocument, view: &View) -> Problems {
     let texts = inspect::page_texts(doc);
     let spill: String = texts
         .get(1)
