@@ -160,6 +160,40 @@ impl Press {
         self.export(laid, view, template)
     }
 
+    /// 同一视图的几种文档同时排（手册排版时一页纸在另一个核上排好、导出），全部通过才返回，
+    /// 次序与 `templates` 相同；任何一份出错就返回那个错误（build、watch 据此一个文件都不写）。
+    pub fn render_all(
+        &self,
+        view: &View,
+        templates: &[Template],
+        jobs: usize,
+    ) -> Result<Vec<Rendered>, Problems> {
+        let results: std::sync::Mutex<Vec<Option<Result<Rendered, Problems>>>> =
+            std::sync::Mutex::new(templates.iter().map(|_| None).collect());
+        crate::base::pool::run(
+            templates.len(),
+            jobs,
+            &|k| k,
+            &|i| self.render(view, &templates[i]),
+            &|_, i, r| {
+                let ok = r.is_ok();
+                results.lock().expect("锁未中毒")[i] = Some(r);
+                ok
+            },
+        );
+        let mut done = Vec::new();
+        for r in results.into_inner().expect("锁未中毒") {
+            match r {
+                Some(r) => done.push(r?),
+                // 出错或中断后没开始的文档：出错时上面已返回错误，这里只剩中断。
+                None => {
+                    return Err(problem("", "已中断，没有写出任何文件".into()));
+                }
+            }
+        }
+        Ok(done)
+    }
+
     /// 排出一份文档并原子地写到 `path`（拼版另写在旁边）。
     pub fn write(
         &self,

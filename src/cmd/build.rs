@@ -75,27 +75,25 @@ pub fn run(mut args: cli::BuildArgs) -> Result<(), Failure> {
     }
 }
 
-/// 没有编号份数：先排好全部文档再写出，任何一份出错都不留下任何 PDF。
+/// 没有编号份数：几种文档同时排，全部排好再写出，任何一份出错都不留下任何 PDF。
 fn whole(
     press: &Press,
     view: &View,
     templates: &[Template],
     out: &std::path::Path,
 ) -> Result<(), Failure> {
-    let mut done = Vec::new();
-    for template in templates {
-        let started = Instant::now();
-        let r = press.render(view, template).map_err(Failure::Render)?;
-        done.push((template.file_name(view), r, started.elapsed()));
-        if interrupted() {
-            eprintln!("已中断，没有写出任何文件。");
-            return Err(Failure::Exit(EXIT_INTERRUPTED));
-        }
+    let started = Instant::now();
+    let done = press.render_all(view, templates, default_jobs());
+    if interrupted() {
+        eprintln!("已中断，没有写出任何文件。");
+        return Err(Failure::Exit(EXIT_INTERRUPTED));
     }
-    for (name, r, took) in done {
-        let w = r.write(&out.join(name))?;
-        print_written(&w, Some(took));
+    let took = started.elapsed();
+    for (template, r) in templates.iter().zip(done.map_err(Failure::Render)?) {
+        let w = r.write(&out.join(template.file_name(view)))?;
+        print_written(&w);
     }
+    println!("用时 {:.2} 秒", took.as_secs_f64());
     Ok(())
 }
 
@@ -141,15 +139,12 @@ fn numbered(
     Ok(())
 }
 
-fn print_written(w: &Written, took: Option<std::time::Duration>) {
+fn print_written(w: &Written) {
     for warning in &w.warnings {
         eprintln!("{warning}");
     }
-    let took = took
-        .map(|t| format!("，用时 {:.2} 秒", t.as_secs_f64()))
-        .unwrap_or_default();
     println!(
-        "{}：{} 页，{}{took}",
+        "{}：{} 页，{}",
         w.path.display(),
         w.pages,
         report::human_bytes(w.bytes)

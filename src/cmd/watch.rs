@@ -172,13 +172,15 @@ fn rebuild(
     }
     // 与 build 同一条路径：全部排好、通过检查之后才写出。
     let press = project.press(engine);
-    let mut done = Vec::new();
-    for kind in Kind::ALL {
-        match press.render(&view, &Template::Builtin(kind)) {
-            Ok(r) => done.push((Project::file_name(&view, kind), r)),
-            Err(p) => return failed("排版失败", &p),
-        }
-    }
+    let templates = Kind::ALL.map(Template::Builtin);
+    let done = match press.render_all(&view, &templates, super::default_jobs()) {
+        Ok(done) => templates
+            .iter()
+            .map(|t| t.file_name(&view))
+            .zip(done)
+            .collect::<Vec<_>>(),
+        Err(p) => return failed("排版失败", &p),
+    };
     let mut lines = Vec::new();
     for (name, r) in done {
         let w = match r.write(&args.out.join(name)) {
