@@ -93,7 +93,11 @@ fn whole(
         let w = r.write(&out.join(template.file_name(view)))?;
         print_written(&w);
     }
-    println!("用时 {:.2} 秒", took.as_secs_f64());
+    println!(
+        "共 {} 份文档，排版与导出用时 {:.2} 秒",
+        templates.len(),
+        took.as_secs_f64()
+    );
     Ok(())
 }
 
