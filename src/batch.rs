@@ -128,6 +128,8 @@ pub enum OutcomeResult {
         bytes: usize,
         sha256: String,
         warnings: Vec<String>,
+        /// 版面检查的发现。
+        findings: Vec<crate::typeset::preflight::Finding>,
     },
     Failed {
         stage: Stage,
@@ -229,6 +231,7 @@ fn one(
             bytes: w.bytes,
             sha256: w.sha256,
             warnings: w.warnings,
+            findings: w.findings,
         })
     })();
     let result = result.unwrap_or_else(|(stage, p)| OutcomeResult::Failed {

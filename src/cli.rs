@@ -37,7 +37,7 @@ pub enum Command {
     #[command(
         after_help = "示例：\n  jianbao check data/shangqiu-2023\n  jianbao check            在数据目录中运行"
     )]
-    Check(CommonArgs),
+    Check(CheckArgs),
     /// 一次排出全市版和各县区版（每版简报手册与一页纸），并写出清单 manifest.json
     #[command(
         after_help = "示例：\n  jianbao batch data/shangqiu-2023 --out out\n  jianbao batch data/shangqiu-2023 --counties 永城市,夏邑县 -j 2"
@@ -96,6 +96,12 @@ pub struct CommonArgs {
     /// 模板目录；默认用当前目录下的 templates/，没有则用程序内置模板
     #[arg(long, value_name = "目录")]
     pub templates: Option<PathBuf>,
+    /// 装订：saddle（骑马订，补足 4 的倍数页）、side（平订，补足双数页）、sheet（单页，不补白）；默认小开本骑马订，大开本的简报、统计分析平订
+    #[arg(long, value_name = "装订", hide_possible_values = true)]
+    pub binding: Option<jianbao::present::Binding>,
+    /// 版面检查的任何发现都算错误（退出码 4），不写出 PDF
+    #[arg(long)]
+    pub strict: bool,
 }
 
 impl CommonArgs {
@@ -236,6 +242,21 @@ pub struct PreviewArgs {
     /// 画某个县区的版本，如 永城市
     #[arg(long, value_name = "县区")]
     pub county: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 也排版并检查版面：避头尾、孤字、标题断词、背题、单项编号、空白页、大片留白、重叠、字体回退、字号、对比度
+    #[arg(long)]
+    pub layout: bool,
+    /// 只查这个县区版（默认查全市版和全部县区版）；给 city 只查全市版
+    #[arg(long, value_name = "县区")]
+    pub county: Option<String>,
+    /// 输出格式：text（默认）或 json（给其他程序读）
+    #[arg(long, value_name = "格式", default_value = "text", value_parser = ["text", "json"], hide_possible_values = true, hide_default_value = true)]
+    pub format: String,
 }
 
 #[derive(Debug, Args)]

@@ -13,7 +13,7 @@ use crate::base::output;
 use crate::postpress::{self, SaddleOptions};
 use crate::present::view::{SummaryBlockView, View};
 use crate::typeset::world::Engine;
-use crate::typeset::{self, Kind, inspect};
+use crate::typeset::{self, Kind, inspect, preflight};
 
 /// 各步累计用时（纳秒，全进程、各线程相加）：`jianbao bench` 据此给出时间花在哪一步。
 /// 只是几个原子加法，不影响排版。
@@ -38,7 +38,7 @@ pub mod timing {
 }
 
 /// 一页纸正文的最小字号（pt），模板不得为了塞进一页而更小。
-pub const SUMMARY_MIN_PT: f64 = 8.0;
+pub const SUMMARY_MIN_PT: f64 = preflight::MIN_PT;
 
 /// 排哪个模板：内置的手册、一页纸，或自己写的模板（`--template`）。
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +86,8 @@ pub struct Press {
 pub struct Laid {
     pub doc: PagedDocument,
     pub warnings: Vec<String>,
+    /// 版面检查（preflight）的发现（`--strict` 时已当作错误）。
+    pub findings: Vec<preflight::Finding>,
 }
 
 /// 一份排好的 PDF，以及（要拼版时）拼好的那一份。
@@ -93,6 +95,7 @@ pub struct Rendered {
     pub pdf: Vec<u8>,
     pub pages: usize,
     pub warnings: Vec<String>,
+    pub findings: Vec<preflight::Finding>,
     pub imposed: Option<Imposed>,
 }
 
@@ -110,6 +113,7 @@ pub struct Written {
     pub bytes: usize,
     pub sha256: String,
     pub warnings: Vec<String>,
+    pub findings: Vec<preflight::Finding>,
     /// 拼版文件的路径、面数和字节数。
     pub imposed: Option<(PathBuf, usize, usize)>,
 }
@@ -143,14 +147,18 @@ impl Press {
             self.date,
         )?;
         let t0 = timing::add(0, t0);
-        // 2. 版面检查：页数、缺字、出界、一页纸与手册的规矩。
+        // 2. 必须通过的版面检查：页数、缺字、出界、一页纸一页、手册页数合装订方式。
         check_layout(&t.doc, template, view, &self.engine)?;
+        // 3. 印前检查（preflight，typeset/preflight/）：读排好的版面（`&t.doc`），找出避头尾、孤字、背题、
+        //    过小的字等问题；一页纸上过小的字总是错误，`--strict` 时任何发现都让这份文档失败。
+        let findings = preflight::check(&t.doc, &preflight_context(view, template, &t.doc));
+        too_small(template, &findings)?;
+        strict(&self.engine, template.label(), &findings)?;
         timing::add(1, t0);
-        // 3. 印前检查（preflight）接在这里：读 `&t.doc`（排好的 PagedDocument），在导出 PDF 之前拦下问题。
-        //    预览、编号份数、批量都经过这一步，不必在别处再接。
         Ok(Laid {
             doc: t.doc,
             warnings: t.warnings,
+            findings,
         })
     }
 
@@ -239,6 +247,7 @@ impl Press {
             pdf,
             pages,
             warnings: laid.warnings,
+            findings: laid.findings,
             imposed,
         })
     }
@@ -268,6 +277,7 @@ impl Rendered {
             bytes: self.pdf.len(),
             sha256: hex(&Sha256::digest(&self.pdf)),
             warnings: self.warnings,
+            findings: self.findings,
             imposed,
         })
     }
@@ -281,8 +291,8 @@ fn problem(what: &str, message: String) -> Problems {
     Problems(vec![Problem::new(Origin::None, what, message)])
 }
 
-/// 排好的版面上的全部检查：页数上限、缺字、文字出界，内置模板另有一页纸（恰好一页、不小于 8pt）
-/// 和手册（4 的倍数页）的规矩。自己写的模板不套用后两条，那是内置模板的约定。
+/// 排好的版面上必须通过的检查：页数上限、缺字、文字出界，内置模板另有一页纸（恰好一页）
+/// 和手册（页数合所选的装订方式）的规矩。自己写的模板不套用后两条，那是内置模板的约定。
 fn check_layout(
     doc: &PagedDocument,
     template: &Template,
@@ -329,26 +339,131 @@ fn check_layout(
             ),
         ));
     }
+    let multiple = match view.render.binding {
+        crate::present::Binding::Saddle => 4,
+        crate::present::Binding::Side => 2,
+        crate::present::Binding::Sheet => 1,
+    };
     match template {
         Template::Builtin(Kind::Summary) if pages != 1 => Err(overflow_report(doc, view)),
-        Template::Builtin(Kind::Summary) => {
-            let min_pt = inspect::min_text_size(doc).map_or(SUMMARY_MIN_PT, |s| s.to_pt());
-            // 一页纸不能靠缩小字号塞进一页：模板里任何小于 8pt 的字都算模板错误。
-            if min_pt < SUMMARY_MIN_PT - 0.01 {
-                return Err(problem(
-                    label,
-                    format!(
-                        "模板中有 {min_pt:.1}pt 的文字，一页纸的文字不得小于 {SUMMARY_MIN_PT}pt"
-                    ),
-                ));
-            }
-            Ok(())
-        }
-        Template::Builtin(Kind::Booklet) if !pages.is_multiple_of(4) => Err(problem(
+        Template::Builtin(Kind::Booklet) if !pages.is_multiple_of(multiple) => Err(problem(
             label,
-            format!("模板排出 {pages} 页，不是 4 的倍数，无法骑马订；请检查模板末尾的补白页逻辑"),
+            format!(
+                "模板排出 {pages} 页，不是 {multiple} 的倍数，不合所选的装订方式；请检查模板末尾的补白页逻辑"
+            ),
         )),
         _ => Ok(()),
+    }
+}
+
+/// 一页纸不能靠缩小字号塞进一页：模板里任何小于 8pt 的字都算模板错误，指出在哪一块。
+fn too_small(template: &Template, findings: &[preflight::Finding]) -> Result<(), Problems> {
+    if *template != Template::Builtin(Kind::Summary) {
+        return Ok(());
+    }
+    match findings
+        .iter()
+        .find(|f| f.rule == preflight::Rule::TooSmall)
+    {
+        Some(f) => Err(problem(
+            template.label(),
+            format!("{}：“{}”", f.message, f.text),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// 印前检查的上下文：内置模板按文档种类；自己写的模板不一定装订，不查补白页（按单页对待）。
+fn preflight_context(view: &View, template: &Template, doc: &PagedDocument) -> preflight::Context {
+    match template {
+        Template::Builtin(kind) => context(view, kind.label(), *kind == Kind::Summary),
+        Template::Custom { label, .. } => {
+            let mut cx = context(view, label, doc.pages().len() == 1);
+            cx.binding = preflight::Binding::Sheet;
+            cx
+        }
+    }
+}
+
+/// `--strict`：版面检查的任何发现都让这份文档失败，逐条列出。
+fn strict(engine: &Engine, label: &str, findings: &[preflight::Finding]) -> Result<(), Problems> {
+    if !engine.strict || findings.is_empty() {
+        return Ok(());
+    }
+    let mut list = vec![Problem::new(
+        Origin::None,
+        label,
+        format!(
+            "版面检查有 {} 处发现（给了 --strict，不写出）",
+            findings.len()
+        ),
+    )];
+    list.extend(
+        findings
+            .iter()
+            .map(|f| Problem::new(Origin::None, "", f.to_string())),
+    );
+    Err(Problems(list))
+}
+
+/// 版面检查要知道的、版面上看不出的东西：文档名、装订、主题的字体和强调色、数据写明的标题分行。
+pub fn context(view: &View, label: &str, one_page: bool) -> preflight::Context {
+    let r = &view.render;
+    let mut families: Vec<String> = Vec::new();
+    for f in [
+        &r.fonts.song,
+        &r.fonts.hei,
+        &r.fonts.kai,
+        &r.fonts.fangsong,
+        &r.fonts.title,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !families.contains(f) {
+            families.push(f.clone());
+        }
+    }
+    // 标题中的空格、数据给出的封面分行：在这些地方换行是数据的意思。
+    let mut title_breaks = Vec::new();
+    let mut titles: Vec<&str> = vec![&view.meta.title, &view.summary.title];
+    titles.extend(view.meta.subtitle.as_deref());
+    titles.extend(view.outline.iter().map(|c| c.title.as_str()));
+    for t in titles {
+        let cs: Vec<char> = t.chars().collect();
+        for w in cs.windows(3) {
+            if w[1].is_whitespace() {
+                title_breaks.push((w[0], w[2]));
+            }
+        }
+    }
+    if let Some(lines) = &view.meta.title_lines {
+        for pair in lines.windows(2) {
+            if let (Some(a), Some(b)) = (
+                pair[0].trim_end().chars().last(),
+                pair[1].trim_start().chars().next(),
+            ) {
+                title_breaks.push((a, b));
+            }
+        }
+    }
+    let edition = view
+        .meta
+        .edition
+        .as_deref()
+        .map(|e| format!("·{e}版"))
+        .unwrap_or_default();
+    preflight::Context {
+        document: format!("{}{edition}-{label}", view.meta.region),
+        one_page,
+        binding: if one_page {
+            preflight::Binding::Sheet
+        } else {
+            r.binding
+        },
+        families,
+        accent: (!r.mono).then(|| r.accent.clone()),
+        title_breaks,
     }
 }
 

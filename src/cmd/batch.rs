@@ -54,6 +54,14 @@ pub fn run(args: cli::BatchArgs) -> Result<(), Failure> {
     let json = serde_json::to_vec_pretty(&manifest).expect("清单总能序列化");
     output::write_atomic(&manifest_path, &json)?;
     report::table(&outcomes);
+    let findings: Vec<_> = outcomes
+        .iter()
+        .flat_map(|o| match &o.result {
+            batch::OutcomeResult::Written { findings, .. } => findings.clone(),
+            batch::OutcomeResult::Failed { .. } => Vec::new(),
+        })
+        .collect();
+    super::print_findings(&findings);
     if interrupted {
         eprintln!(
             "已中断：完成 {} 份，未开始 {} 份；已写出的 PDF 都是完整的。",

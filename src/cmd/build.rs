@@ -89,7 +89,10 @@ fn whole(
         return Err(Failure::Exit(EXIT_INTERRUPTED));
     }
     let took = started.elapsed();
-    for (template, r) in templates.iter().zip(done.map_err(Failure::Render)?) {
+    let done = done.map_err(Failure::Render)?;
+    let findings: Vec<_> = done.iter().flat_map(|r| r.findings.clone()).collect();
+    super::print_findings(&findings);
+    for (template, r) in templates.iter().zip(done) {
         let w = r.write(&out.join(template.file_name(view)))?;
         print_written(&w);
     }
@@ -121,7 +124,15 @@ fn numbered(
     let started = Instant::now();
     let terminal = std::io::stderr().is_terminal();
     let bar = report::Progress::new(total, terminal);
+    // 版面检查的发现各份相同：只留第一份的，不随份数攒起来。
+    let findings = std::sync::Mutex::new(Vec::new());
     let result = copies::run(press, view, copies, templates, out, jobs, &|n, total, w| {
+        if w.path.to_string_lossy().ends_with("-000001.pdf") {
+            findings
+                .lock()
+                .expect("锁未中毒")
+                .extend(w.findings.iter().cloned());
+        }
         let name = w.path.file_name().unwrap_or_default().to_string_lossy();
         bar.step(n, total, format!("{name}：{} 页", w.pages));
         for warning in &w.warnings {
@@ -129,6 +140,7 @@ fn numbered(
         }
     });
     bar.finish();
+    super::print_findings(&findings.into_inner().expect("锁未中毒"));
     let written = result.map_err(Failure::Render)?;
     if interrupted() {
         eprintln!("已中断：写出 {written} 个文件（共 {total} 个），都是完整的。");

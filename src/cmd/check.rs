@@ -1,13 +1,18 @@
-//! `jianbao check`：只校验数据，不排版。
+//! `jianbao check`：校验数据；`--layout` 时还排出每个版本的手册和一页纸，检查版面。
 
 use jianbao::base::diag::Problems;
+use jianbao::project::Project;
+use jianbao::typeset::Kind;
+use jianbao::typeset::preflight::{self, Finding};
 
-use super::{Failure, engine, prepare};
-use crate::cli::CommonArgs;
+use super::{EXIT_LAYOUT, Failure, engine, prepare};
+use crate::cli::CheckArgs;
 
-pub fn run(common: CommonArgs) -> Result<(), Failure> {
-    let project = prepare(&common)?;
-    engine(&common, &project)?;
+pub fn run(args: CheckArgs) -> Result<(), Failure> {
+    let common = &args.common;
+    let project = prepare(common)?;
+    // check 自己报告发现并决定退出码：排版时不按 --strict 让文档失败。
+    let engine = engine(common, &project)?.with_strict(false);
     // 县区数据中的坏单元格只影响那个县区；check 把它们都列出来。
     let mut problems = Problems::default();
     if let Some(c) = &project.counties {
@@ -21,10 +26,61 @@ pub fn run(common: CommonArgs) -> Result<(), Failure> {
         return Err(Failure::Data(problems));
     }
     let counties = project.counties.as_ref().map_or(0, |c| c.names.len());
-    println!(
-        "{}：数据无误（{} 个县区）。",
-        project.data.dir.display(),
-        counties
-    );
+    if !args.layout {
+        println!(
+            "{}：数据无误（{} 个县区）。",
+            project.data.dir.display(),
+            counties
+        );
+        return Ok(());
+    }
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut documents = 0;
+    for edition in editions(&project, args.county.as_deref())? {
+        let view = project
+            .view_for(edition.as_deref())
+            .map_err(Failure::Data)?;
+        for kind in Kind::ALL {
+            let r = project
+                .render(&engine, &view, kind)
+                .map_err(Failure::Render)?;
+            findings.extend(r.findings);
+            documents += 1;
+        }
+    }
+    if args.format == "json" {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&findings).expect("发现总能序列化")
+        );
+    } else if findings.is_empty() {
+        println!(
+            "{}：数据无误，{documents} 份文档的版面检查未发现问题。",
+            project.data.dir.display()
+        );
+    } else {
+        for f in &findings {
+            println!("{f}");
+        }
+        println!("{}", preflight::summary(&findings, 0));
+    }
+    if common.strict && !findings.is_empty() {
+        return Err(Failure::Exit(EXIT_LAYOUT));
+    }
     Ok(())
+}
+
+/// 要检查的版本：给了 `--county` 只查那一个（city 为全市版），否则全市版和全部县区版。
+fn editions(project: &Project, county: Option<&str>) -> Result<Vec<Option<String>>, Failure> {
+    match county {
+        Some("city") => Ok(vec![None]),
+        Some(name) => Ok(vec![Some(name.to_owned())]),
+        None => {
+            let mut all = vec![None];
+            if let Some(c) = &project.counties {
+                all.extend(c.names.iter().cloned().map(Some));
+            }
+            Ok(all)
+        }
+    }
 }

@@ -21,6 +21,8 @@ use crate::cli::{self, CommonArgs};
 pub const EXIT_DATA: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 pub const EXIT_RENDER: u8 = 3;
+/// 版面检查有发现，且给了 `--strict`。
+pub const EXIT_LAYOUT: u8 = 4;
 /// 被 Ctrl-C 中断（130 = 128 + SIGINT，与 shell 的习惯一致）。
 pub const EXIT_INTERRUPTED: u8 = 130;
 
@@ -56,12 +58,15 @@ pub fn options(common: &CommonArgs) -> present::Options {
         mono: common.mono,
         draft: common.draft.clone(),
         archive: common.pdf_standard.is_some(),
+        binding: common.binding,
     }
 }
 
 pub fn engine(common: &CommonArgs, project: &Project) -> Result<Engine, Failure> {
     let fonts = jianbao::typeset::fonts::load(&common.font_path).map_err(Failure::Setup)?;
-    project::engine(fonts, common.templates.as_deref(), project).map_err(Failure::Data)
+    project::engine(fonts, common.templates.as_deref(), project)
+        .map(|e| e.with_strict(common.strict))
+        .map_err(Failure::Data)
 }
 
 /// 第一次 Ctrl-C（或 SIGTERM、SIGHUP：Kubernetes、Slurm 停止作业时发的信号）：不再开始新文档，正在排的写完；
@@ -75,6 +80,13 @@ pub fn stop_on_ctrl_c() {
         }
         eprintln!("\n收到中断信号：正在排的文档写完后停止（再按一次立即退出）。");
     });
+}
+
+/// 打印版面检查的摘要（一行计数和前几条）。
+pub fn print_findings(findings: &[jianbao::typeset::preflight::Finding]) {
+    if !findings.is_empty() {
+        eprintln!("{}", jianbao::typeset::preflight::summary(findings, 3));
+    }
 }
 
 pub fn interrupted() -> bool {

@@ -164,6 +164,7 @@ impl Cx {
             logo: self.logo(data),
             edition: None,
         };
+        let paper_name = paper.clone();
         let render = Render {
             paper,
             notice: m.notice.as_deref().map(one_line),
@@ -183,6 +184,9 @@ impl Cx {
             recipient: None,
             cover: cover.label().to_owned(),
             signoff,
+            binding: options
+                .binding
+                .unwrap_or_else(|| super::Binding::default_for(m.kind, &paper_name)),
         };
         (meta, render, m.kind)
     }

@@ -52,6 +52,36 @@ pub struct Options {
     pub draft: Option<String>,
     /// 导出 PDF/A 存档版：黑与灰改用灰度（PDF/A 里 CMYK 要嵌色彩描述文件）。
     pub archive: bool,
+    /// 装订方式（`--binding`）；不给时按文种和纸张选。
+    pub binding: Option<Binding>,
+}
+
+/// 装订方式：决定手册补多少空白页、有没有封底。
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, schemars::JsonSchema, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Binding {
+    /// 骑马订：页数补足 4 的倍数，补白最多 3 页，放在封底之前；封二可空
+    Saddle,
+    /// 平订（侧订）：页数补足双数，封底之前最多 1 页补白
+    Side,
+    /// 单页：不装订，不补白，没有封底
+    Sheet,
+}
+
+impl Binding {
+    /// 默认的装订：小开本（A5、32开）骑马订；大开本的简报、统计分析平订，其余骑马订。
+    pub fn default_for(kind: crate::model::meta::DocKind, paper: &str) -> Self {
+        use crate::model::meta::DocKind;
+        if matches!(paper, "a5" | "32k") {
+            Binding::Saddle
+        } else if matches!(kind, DocKind::Briefing | DocKind::Statistics) {
+            Binding::Side
+        } else {
+            Binding::Saddle
+        }
+    }
 }
 
 /// 加裁切线时，出血之外再留出的边（毫米），裁切线画在这里。

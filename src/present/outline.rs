@@ -41,6 +41,36 @@ impl Numberer {
     }
 }
 
+/// 一章里只有一个（一）时不编号：有“一”才有“二”，只有一项的层级不编号（排版规范）。
+fn drop_single_number(blocks: &mut [BlockView]) {
+    let clear = |h: &mut Option<Heading>| {
+        if let Some(h) = h.as_mut().filter(|h| h.level == 2) {
+            h.number.clear();
+        }
+    };
+    for b in blocks {
+        match b {
+            BlockView::Prose(v) => clear(&mut v.heading),
+            BlockView::Points(v) => {
+                clear(&mut v.heading);
+                if v.heading.is_none() {
+                    v.items.iter_mut().for_each(|i| i.number.clear());
+                }
+            }
+            BlockView::Facts(v) => {
+                clear(&mut v.heading);
+                v.groups.iter_mut().for_each(|g| clear(&mut g.heading));
+            }
+            BlockView::Indicators(v) => clear(&mut v.heading),
+            BlockView::Tasks(v) => clear(&mut v.heading),
+            BlockView::Targets(v) => clear(&mut v.heading),
+            BlockView::Trend(v) => clear(&mut v.heading),
+            BlockView::Table(v) => clear(&mut v.heading),
+            BlockView::County(_) => {}
+        }
+    }
+}
+
 /// 大纲的规范化结果。
 #[derive(Default)]
 pub(super) struct Built {
@@ -465,6 +495,10 @@ impl Cx {
                     }),
                 };
                 blocks.push(view);
+            }
+            // 县区内容的小节接着本章编号（排县区版时才知道有几节），那时不去掉编号。
+            if numbers.counts[2] == 1 && !blocks.iter().any(|b| matches!(b, BlockView::County(_))) {
+                drop_single_number(&mut blocks);
             }
             let county_only =
                 !blocks.is_empty() && blocks.iter().all(|b| matches!(b, BlockView::County(_)));

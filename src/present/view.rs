@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::highlight::Segment;
 
 /// 数据格式版本：JSON 结构有改动时加一，自己写的模板可据此判断能否读懂。
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct View {
@@ -57,6 +57,8 @@ pub struct Render {
     pub cover: String,
     /// 落款：发文单位署名（theme.signoff，默认为 meta.issuer）。
     pub signoff: String,
+    /// 装订方式：saddle（骑马订，补足 4 的倍数页）、side（平订，补足双数页）、sheet（单页，不补白）。
+    pub binding: super::Binding,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]

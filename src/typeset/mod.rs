@@ -3,6 +3,7 @@
 pub mod coverage;
 pub mod fonts;
 pub mod inspect;
+pub mod preflight;
 pub mod templates;
 pub mod world;
 

@@ -53,6 +53,8 @@ pub struct Engine {
     pub limits: Limits,
     /// PDF/A 等存档标准（None 为普通 PDF）。
     pub standard: Option<Standard>,
+    /// 版面检查有发现时，文档算排版失败、不写出（`--strict`）。
+    pub strict: bool,
 }
 
 /// 支持的 PDF 存档标准。
@@ -87,6 +89,7 @@ impl Engine {
             sources: Arc::new(Mutex::new(HashMap::new())),
             limits: Limits::default(),
             standard: None,
+            strict: false,
         }
     }
 
@@ -106,6 +109,11 @@ impl Engine {
 
     pub fn with_standard(mut self, standard: Option<Standard>) -> Self {
         self.standard = standard;
+        self
+    }
+
+    pub fn with_strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
         self
     }
 

@@ -1,0 +1,268 @@
+//! 页面的规矩：背题、表头孤悬、单项编号、装订不需要的空白页、大片留白。
+
+use super::layout::{Layout, Line, Page};
+use super::{Add, Binding, Context, Rule};
+
+pub fn check(layout: &Layout, cx: &Context, add: &mut Add) {
+    heading_at_foot(layout, add);
+    table_header(layout, add);
+    single_numbered(layout, add);
+    blank_pages(layout, cx, add);
+    empty_pages(layout, cx, add);
+}
+
+/// 标题（或表题、框题）之后，本页至少还要有两行属于别的元素的文字。
+fn heading_at_foot(layout: &Layout, add: &mut Add) {
+    for (p, page) in layout.pages.iter().enumerate() {
+        let body: Vec<&Line> = page.body_lines().map(|(_, l)| l).collect();
+        for (k, line) in body.iter().enumerate() {
+            let (is_head, what) = match (line.owner.heading, line.owner.caption) {
+                (Some(_), _) => (true, "标题"),
+                (None, Some(_)) => (true, "表题或框题"),
+                _ => (false, ""),
+            };
+            if !is_head {
+                continue;
+            }
+            let same = |l: &Line| {
+                l.owner.heading == line.owner.heading && l.owner.caption == line.owner.caption
+            };
+            let rest = &body[k + 1..];
+            // 标题的最后一行才算：它下面的同一标题的行不计入正文。
+            if rest.iter().any(|l| same(l)) {
+                continue;
+            }
+            let after = rest.iter().filter(|l| l.y > line.y + 0.5).count();
+            let later_content = layout.pages[p + 1..].iter().any(|q| !q.is_blank());
+            if after < 2 && later_content {
+                add(
+                    Rule::HeadingAtFoot,
+                    p + 1,
+                    line.x0,
+                    line.y,
+                    line.text.trim(),
+                    format!("{what}落在页尾，下面不足两行正文"),
+                );
+            }
+        }
+    }
+}
+
+/// 表格从某页开始时，这页上表头下面至少要有两行（或全部行）。
+fn table_header(layout: &Layout, add: &mut Add) {
+    for (t, &start) in layout.tables.iter().enumerate() {
+        let rows = |page: &Page| -> Vec<f64> {
+            let mut ys: Vec<f64> = page
+                .body_lines()
+                .filter(|(_, l)| l.owner.table == Some(t) && l.prev.is_none())
+                .map(|(_, l)| l.y)
+                .collect();
+            ys.sort_by(f64::total_cmp);
+            ys.dedup_by(|a, b| (*a - *b).abs() < 1.0);
+            ys
+        };
+        let first = rows(&layout.pages[start]);
+        let total: usize = layout.pages[start..].iter().map(|pg| rows(pg).len()).sum();
+        if first.len() < 3.min(total) {
+            let line = layout.pages[start]
+                .body_lines()
+                .find(|(_, l)| l.owner.table == Some(t))
+                .map(|(_, l)| l.clone());
+            let (x, y, text) = line.map_or((0.0, 0.0, String::new()), |l| (l.x0, l.y, l.text));
+            add(
+                Rule::TableHeaderAlone,
+                start + 1,
+                x,
+                y,
+                text.trim(),
+                "表格在页尾开始，表头下不足两行".into(),
+            );
+        }
+    }
+}
+
+/// 编号的标题：（一）、1.、（1）、①……
+fn numbered(text: &str) -> bool {
+    let t = text.trim_start();
+    let mut cs = t.chars();
+    match cs.next() {
+        Some('（') | Some('(') => {
+            let inner: String = cs.take_while(|c| *c != '）' && *c != ')').collect();
+            !inner.is_empty()
+                && inner
+                    .chars()
+                    .all(|c| "一二三四五六七八九十".contains(c) || c.is_ascii_digit())
+        }
+        Some(c) if c.is_ascii_digit() => {
+            let rest: String = t
+                .chars()
+                .skip_while(|c| c.is_ascii_digit())
+                .take(1)
+                .collect();
+            matches!(rest.as_str(), "." | "．" | "、")
+        }
+        Some(c) if "一二三四五六七八九十".contains(c) => {
+            let rest: String = t
+                .chars()
+                .skip_while(|c| "一二三四五六七八九十".contains(*c))
+                .take(1)
+                .collect();
+            rest == "、"
+        }
+        Some(c) => ('①'..='⑳').contains(&c),
+        None => false,
+    }
+}
+
+/// (上级标题的下标, 层级)
+type Group = (Option<usize>, usize);
+
+/// 同一上级标题下，同一层级只有一个编号的标题。
+fn single_numbered(layout: &Layout, add: &mut Add) {
+    let hs = &layout.headings;
+    let mut groups: Vec<(Group, Vec<usize>)> = Vec::new();
+    for (i, h) in hs.iter().enumerate() {
+        if !numbered(&h.text) {
+            continue;
+        }
+        let parent = (0..i).rev().find(|&j| hs[j].level < h.level);
+        let key = (parent, h.level);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(i),
+            None => groups.push((key, vec![i])),
+        }
+    }
+    for (_, members) in groups {
+        if let [only] = members[..] {
+            let h = &hs[only];
+            add(
+                Rule::SingleNumbered,
+                h.page + 1,
+                0.0,
+                0.0,
+                h.text.trim(),
+                "这一层只有一项，却编了号（有“一”就该有“二”）；只有一项时不编号".into(),
+            );
+        }
+    }
+}
+
+/// 空白页：正文中间的空白页（封二除外）；封底之前超过装订所需的补白页。
+fn blank_pages(layout: &Layout, cx: &Context, add: &mut Add) {
+    let n = layout.pages.len();
+    let Some(last_text) = layout.pages.iter().rposition(|p| !p.is_blank()) else {
+        return;
+    };
+    for (p, page) in layout.pages.iter().enumerate().take(last_text) {
+        // 封二（第 2 页）可以空白：正文从右手页开始。
+        if page.is_blank() && !(p == 1 && cx.binding != Binding::Sheet) {
+            add(
+                Rule::BlankPage,
+                p + 1,
+                0.0,
+                0.0,
+                "",
+                "正文中间有空白页".into(),
+            );
+        }
+    }
+    let trailing = n - 1 - last_text;
+    // 封底（最后一页）之前允许的补白页数。
+    let (allowed, cover) = match cx.binding {
+        Binding::Saddle => (3, 1),
+        Binding::Side => (1, 1),
+        Binding::Sheet => (0, 0),
+    };
+    if trailing > allowed + cover {
+        add(
+            Rule::BlankPage,
+            last_text + 2,
+            0.0,
+            0.0,
+            "",
+            format!(
+                "正文之后有 {trailing} 页空白，{}最多需要 {}",
+                binding_name(cx.binding),
+                allowed + cover
+            ),
+        );
+    }
+}
+
+fn binding_name(b: Binding) -> &'static str {
+    match b {
+        Binding::Saddle => "骑马订",
+        Binding::Side => "平订",
+        Binding::Sheet => "单页",
+    }
+}
+
+/// 下部空出三分之一以上的页：版心的上下界取全文档正文行的最高与最低处。
+fn empty_pages(layout: &Layout, cx: &Context, add: &mut Add) {
+    let bottoms: Vec<f64> = layout
+        .pages
+        .iter()
+        .filter_map(|p| p.body_lines().map(|(_, l)| l.y).reduce(f64::max))
+        .collect();
+    let tops: Vec<f64> = layout
+        .pages
+        .iter()
+        .filter_map(|p| p.body_lines().map(|(_, l)| l.y - l.size).reduce(f64::min))
+        .collect();
+    let (Some(bottom), Some(top)) = (
+        bottoms.iter().copied().reduce(f64::max),
+        tops.iter().copied().reduce(f64::min),
+    ) else {
+        return;
+    };
+    let Some(last_text) = layout.pages.iter().rposition(|p| !p.is_blank()) else {
+        return;
+    };
+    let height = bottom - top;
+    for (p, page) in layout.pages.iter().enumerate() {
+        // 一页纸只有一页，查的就是它；最后一个有字的页不查，装订的手册的封面、封二也不查。
+        let exempt = !cx.one_page && (p >= last_text || (cx.binding != Binding::Sheet && p < 2));
+        if exempt || page.is_blank() {
+            continue;
+        }
+        let Some(low) = page.body_lines().map(|(_, l)| l.y).reduce(f64::max) else {
+            continue;
+        };
+        let empty = (bottom - low) / height;
+        // 一页纸的版心下界就是本页最低的正文，只能从页面量：版面下方的空白占页面可用高度的比例。
+        let empty = if cx.one_page {
+            (page.height * 0.93 - low) / (page.height * 0.93 - top)
+        } else {
+            empty
+        };
+        if empty > 1.0 / 3.0 {
+            let last = page.body_lines().last().map(|(_, l)| l.clone());
+            let (x, text) = last.map_or((0.0, String::new()), |l| (l.x0, l.text));
+            add(
+                Rule::EmptyPage,
+                p + 1,
+                x,
+                low,
+                text.trim(),
+                format!("本页下部空出 {:.0}%", empty * 100.0),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbered;
+
+    #[test]
+    fn numbering_patterns() {
+        assert!(numbered("（一）坚持稳中求进"));
+        assert!(numbered("1.稳增长"));
+        assert!(numbered("（3）项目"));
+        assert!(numbered("①一号"));
+        assert!(numbered("一、总体要求"));
+        assert!(!numbered("一是要坚持"));
+        assert!(!numbered("2023年目标"));
+        assert!(!numbered("（预计）"));
+    }
+}
