@@ -643,7 +643,7 @@ fn county_card(
             )
         }
         (None, Some(g)) => {
-            lines.push(cn::growth_label(g.figure.value, false).to_owned());
+            lines.push(super::indicators::growth_card_label(g.figure.value, false).to_owned());
             lines.extend(g.compare_text.clone());
             (
                 super::indicators::growth_card_main(&g.figure),
@@ -652,10 +652,13 @@ fn county_card(
         }
         (None, None) => unreachable!("没有数字的指标不排卡片"),
     };
+    let fall =
+        super::indicators::main_is_fall(&main, value.map(|v| &v.figure), growth.map(|g| &g.figure));
     CardView {
         name: ind.name.clone(),
         period: ind.period.clone(),
         badge: Some(badge),
+        fall,
         long: super::indicators::is_long(&main),
         main,
         lines: lines

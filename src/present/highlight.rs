@@ -73,7 +73,7 @@ pub fn segments(text: &str) -> Vec<Segment> {
         let is_year = digits.len() == 4 && rest.starts_with('年');
         let is_date = rest.starts_with(['月', '日', '至']);
         let is_code = rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '+');
-        if is_year || is_date || is_code {
+        if is_year || is_date || is_code || is_period(rest) {
             continue;
         }
         let unit = UNITS
@@ -87,6 +87,16 @@ pub fn segments(text: &str) -> Vec<Segment> {
     }
     push(&text[plain_start..], false);
     out
+}
+
+/// 统计期的开头（1—9月、1-11月、2022～2023年）：数字后面是连接号，再是带年月日的数字。
+fn is_period(rest: &str) -> bool {
+    let Some(after) = rest.strip_prefix(['—', '-', '～', '~', '–']) else {
+        return false;
+    };
+    let after = after.trim_start_matches('—');
+    let tail = after.trim_start_matches(|c: char| c.is_ascii_digit());
+    tail.len() < after.len() && tail.starts_with(['月', '日', '年'])
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -122,6 +132,7 @@ mod tests {
         assert!(figures("金振源电子科技有限公司于2023年4月荣获省长质量奖").is_empty());
         assert!(figures("构建“3+4+N”制造业体系，创建国家5A级旅游景区").is_empty());
         assert_eq!(figures("连续8年稳定在140亿斤以上"), ["8年", "140亿斤"]);
+        assert_eq!(figures("1—9月增长7.1%，1-11月增长6.5%"), ["7.1%", "6.5%"]);
     }
 
     #[test]

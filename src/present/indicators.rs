@@ -281,7 +281,14 @@ impl Cx {
             ]),
             None => {
                 let q = growth_q.clone().unwrap_or(Qualifier::After(String::new()));
+                // 下降的数字前写明“下降”：大字不能单独一个“42.1%”，让人读成增长。
+                let fall = if g.value < 0.0 && q.before().is_empty() {
+                    "下降"
+                } else {
+                    ""
+                };
                 pieces(&[
+                    (fall, false),
                     (q.before(), false),
                     (g.text.trim_start_matches('-'), true),
                     ("%", false),
@@ -333,7 +340,7 @@ impl Cx {
             p.clone()
         } else if let Some(p) = &growth_pieces {
             let g = growth.as_ref().expect("有主数字就有增速");
-            lines.push(cn::growth_label(g.value, goal).to_owned());
+            lines.push(growth_card_label(g.value, goal).to_owned());
             if let Some(t) = &text {
                 lines.push(t.clone());
             }
@@ -377,6 +384,7 @@ impl Cx {
                 name: name.clone(),
                 period: ind.period.as_deref().map(one_line),
                 badge: None,
+                fall: main_is_fall(&main, value.as_ref(), growth.as_ref()),
                 long: is_long(&main),
                 main,
                 lines: card_lines,
@@ -441,7 +449,27 @@ fn joined(pieces: &[Piece]) -> String {
 
 /// 只有增速的县区卡片：大字是增速的绝对值，下面写方向。
 pub fn growth_card_main(f: &Figure) -> Vec<Piece> {
-    pieces(&[(f.text.trim_start_matches('-'), true), ("%", false)])
+    pieces(&[
+        (if f.value < 0.0 { "下降" } else { "" }, false),
+        (f.text.trim_start_matches('-'), true),
+        ("%", false),
+    ])
+}
+
+/// 卡片主数字下面的一行：下降时“下降”已写在数字前，这里只留比较的基准（同比、预期）。
+pub fn growth_card_label(value: f64, goal: bool) -> &'static str {
+    let label = cn::growth_label(value, goal);
+    if value < 0.0 {
+        label.trim_end_matches("下降")
+    } else {
+        label
+    }
+}
+
+/// 卡片的大字是不是一个下降的数：下降用中性色排，不用强调色。
+pub fn main_is_fall(main: &[Piece], value: Option<&Figure>, growth: Option<&Figure>) -> bool {
+    let fig = value.or(growth);
+    main.iter().any(|p| p.big) && fig.is_some_and(|f| f.value < 0.0)
 }
 
 /// 总量的卡片大字：数字加单位。

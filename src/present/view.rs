@@ -129,6 +129,8 @@ pub struct CardView {
     pub period: Option<String>,
     /// 县区版的名次，如“居全市第3位”；没有则为 null。
     pub badge: Option<String>,
+    /// 主数字是下降的数（卡片上写作“下降42.1%”）：模板用中性色排，不用强调色。
+    pub fall: bool,
     /// 主数字一行。
     pub main: Vec<Piece>,
     /// 主数字一行较长，卡片窄时可能要缩小才放得下（模板只对这样的卡片量宽度）。
