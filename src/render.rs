@@ -147,8 +147,8 @@ impl Press {
             self.date,
         )?;
         let t0 = timing::add(0, t0);
-        // 2. 必须通过的版面检查：页数、缺字、出界、一页纸一页、手册页数合装订方式。
-        check_layout(&t.doc, template, view, &self.engine)?;
+        // 2. 必须通过的版面检查：缺字、出界、一页纸一页、手册页数合装订方式。
+        check_layout(&t.doc, template, view)?;
         // 3. 印前检查（preflight，typeset/preflight/）：读排好的版面（`&t.doc`），找出避头尾、孤字、背题、
         //    过小的字等问题；一页纸上过小的字总是错误，`--strict` 时任何发现都让这份文档失败。
         let findings = preflight::check(&t.doc, &preflight_context(view, template, &t.doc));
@@ -291,26 +291,11 @@ fn problem(what: &str, message: String) -> Problems {
     Problems(vec![Problem::new(Origin::None, what, message)])
 }
 
-/// 排好的版面上必须通过的检查：页数上限、缺字、文字出界，内置模板另有一页纸（恰好一页）
+/// 排好的版面上必须通过的检查（页数上限已在排版时守住）：缺字、文字出界，内置模板另有一页纸（恰好一页）
 /// 和手册（页数合所选的装订方式）的规矩。自己写的模板不套用后两条，那是内置模板的约定。
-fn check_layout(
-    doc: &PagedDocument,
-    template: &Template,
-    view: &View,
-    engine: &Engine,
-) -> Result<(), Problems> {
+fn check_layout(doc: &PagedDocument, template: &Template, view: &View) -> Result<(), Problems> {
     let label = template.label();
     let pages = doc.pages().len();
-    let limit = engine.limits.pages;
-    if pages > limit {
-        return Err(problem(
-            label,
-            format!(
-                "排出 {pages} 页，超过每份文档 {limit} 页的上限。多半是模板里有失控的循环；\
-                 若确实要排这么多页，可用 --max-pages 调高"
-            ),
-        ));
-    }
     let missing = inspect::missing_glyphs(doc);
     if !missing.is_empty() {
         let list: Vec<String> = missing

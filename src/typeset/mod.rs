@@ -58,7 +58,7 @@ pub struct Typeset {
 ///
 /// typst 没有取消排版的办法：排版放在单独的线程里，超过 `engine.limits.time` 就不再等它，报错返回
 /// （那个线程在后台继续运行，直到进程结束；`build` 随即结束，`batch` 接着排其余文档）。
-/// 这里只排版，不检查版面：页数、缺字、出界等检查都在 `render` 中，所有命令经过同一处。
+/// 这里只排版并守住上限（时间、页数）；缺字、出界等版面检查都在 `render` 中，所有命令经过同一处。
 pub fn typeset(
     engine: &Engine,
     kind: Kind,
@@ -142,6 +142,18 @@ pub fn typeset_template(
         }
     };
     let doc = doc?;
+    if doc.pages().len() > limits.pages {
+        return Err(Problems(vec![Problem::new(
+            Origin::None,
+            label.as_str(),
+            format!(
+                "排出 {} 页，超过每份文档 {} 页的上限。多半是模板里有失控的循环；\
+                 若确实要排这么多页，可用 --max-pages 调高",
+                doc.pages().len(),
+                limits.pages
+            ),
+        )]));
+    }
     Ok(Typeset { doc, warnings })
 }
 
