@@ -73,7 +73,7 @@ pub struct CommonArgs {
     #[arg(value_name = "数据目录")]
     pub data: Option<PathBuf>,
     /// 纸张：a4、a5、b5、16k（16开 185×260 毫米）、d16k（大16开 210×285 毫米）、32k（32开 130×184 毫米）；默认取数据主题，再默认 a5
-    #[arg(long, value_name = "纸张", value_parser = ["a4", "a5", "b5", "16k", "d16k", "32k"], hide_possible_values = true)]
+    #[arg(long, value_name = "纸张", value_parser = clap::builder::PossibleValuesParser::new(jianbao::present::PAPERS.iter().copied()), hide_possible_values = true)]
     pub paper: Option<String>,
     /// 出血，如 3mm：每边放大 3 毫米，封面色带延伸进去；PDF 标出 TrimBox（成品）和 BleedBox
     #[arg(long, value_name = "毫米", value_parser = millimetres)]
@@ -183,6 +183,21 @@ fn copy_count(s: &str) -> Result<usize, String> {
     jianbao::copies::Copies::numbered(n).map(|_| n)
 }
 
+/// 预览分辨率的范围（--dpi）。
+pub const DPI_RANGE: std::ops::RangeInclusive<u32> = 20..=600;
+
+/// 在范围内的分辨率；clap 自带的范围检查只会说英文（“5000 is not in 20..=600”）。
+fn dpi(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(n) if DPI_RANGE.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "须为 {} 到 {} 之间的整数，如 96",
+            DPI_RANGE.start(),
+            DPI_RANGE.end()
+        )),
+    }
+}
+
 /// 正的秒数，可有小数（--time-limit）。
 fn positive_seconds(s: &str) -> Result<f64, String> {
     match s.trim().parse::<f64>() {
@@ -234,7 +249,7 @@ pub struct PreviewArgs {
     #[arg(long, value_name = "页码")]
     pub pages: Option<String>,
     /// 分辨率（每英寸像素，默认 96）
-    #[arg(long, value_name = "DPI", default_value_t = 96, hide_default_value = true, value_parser = clap::value_parser!(u32).range(20..=600))]
+    #[arg(long, value_name = "DPI", default_value_t = 96, hide_default_value = true, value_parser = dpi)]
     pub dpi: u32,
     /// 只画一种文档：booklet（简报手册）或 summary（一页纸）
     #[arg(long, value_name = "文档", hide_possible_values = true)]
@@ -454,7 +469,9 @@ pub fn explain_error(e: &clap::Error) -> Option<String> {
         }
         ErrorKind::NoEquals => format!("参数 {arg} 须写成 {arg}=值"),
         ErrorKind::InvalidUtf8 => "命令行参数不是有效的 UTF-8 文字".into(),
-        _ => return None,
+        ErrorKind::MissingSubcommand => "缺少要执行的命令".into(),
+        // 其余情况 clap 只有英文说明：宁可笼统，也不把英文留给用户。
+        _ => "命令行参数有误".into(),
     };
     if let Some(s) = get(ContextKind::SuggestedArg) {
         msg.push_str(&format!("；是否应为 “{s}”？"));

@@ -144,15 +144,28 @@ pub fn custom_template(arg: &str, templates: Option<&Path>) -> Result<CustomTemp
         format!("{name}/main.typ"),
     ];
     for c in candidates {
-        if c.ends_with(".typ")
-            && !c.split('/').any(|part| part == "..")
-            && located.read(&c).is_some()
-        {
-            return Ok(CustomTemplate {
-                root: None,
-                main: c,
-                label: stem(Path::new(name)),
-            });
+        if !c.ends_with(".typ") || c.split('/').any(|part| part == "..") {
+            continue;
+        }
+        match located.read(&c) {
+            Ok(_) => {
+                return Ok(CustomTemplate {
+                    root: None,
+                    main: c,
+                    label: stem(Path::new(name)),
+                });
+            }
+            Err(crate::base::sandbox::Refused::Missing) => {}
+            // 文件在、却按文件规则不能读（如指向模板目录之外的符号链接）：说出真实原因，而不是“找不到”。
+            Err(refused) => {
+                return Err(Problems(vec![Problem::in_file(
+                    &located.display_path(&c),
+                    format!(
+                        "--template：{}",
+                        refused.reason(crate::base::sandbox::TEMPLATE_DIR)
+                    ),
+                )]));
+            }
         }
     }
     Err(Problems(vec![Problem::new(
@@ -180,7 +193,7 @@ pub fn engine(
 /// 主题点名的字体族都在、数据中的字都有字体包含。`watch` 每次重排都用已加载的字体再查一遍。
 pub fn check_fonts(fonts: &FontStore, project: &Project) -> Result<(), Problems> {
     let meta = &project.data.meta;
-    let roles: Vec<_> = meta
+    let roles: Vec<(&str, Vec<(String, Origin)>)> = meta
         .value
         .theme
         .fonts
@@ -201,7 +214,8 @@ pub fn check_fonts(fonts: &FontStore, project: &Project) -> Result<(), Problems>
         })
         .collect();
     typeset::fonts::check_families(fonts, &roles)?;
-    let missing = coverage(fonts.book(), &project.data.sources());
+    let roles = typeset::fonts::Roles::new(fonts, &roles);
+    let missing = coverage(fonts.book(), &roles, &project.data.sources());
     if !missing.is_empty() {
         return Err(missing);
     }
@@ -220,10 +234,15 @@ pub fn sample_dir() -> PathBuf {
 
 /// 数据中要排印的每个字都要有字体：缺的字指到数据文件的行列，每个字只报第一次出现。
 /// 过长的字段也在这里拦下，免得排上几分钟再失败。
-fn coverage(book: &typst::text::FontBook, files: &[&SourceFile]) -> Problems {
+fn coverage(
+    book: &typst::text::FontBook,
+    roles: &typeset::fonts::Roles,
+    files: &[&SourceFile],
+) -> Problems {
     let mut problems = Problems::default();
     let mut check = Coverage::new(book);
     let mut reported = HashSet::new();
+    let mut role_gaps = HashSet::new();
     for file in files {
         for (path, span, text) in file.strings() {
             let n = text.chars().count();
@@ -238,6 +257,22 @@ fn coverage(book: &typst::text::FontBook, files: &[&SourceFile]) -> Problems {
             // 没有转义的字符串，原文就在引号之间：可以精确指到缺的那个字。
             let inner = span.start + 1..span.end.saturating_sub(1);
             let verbatim = file.text.get(inner.clone()) == Some(text.as_str());
+            // 有字体包含、但某个角色自己的字体族不含的字：typst 会悄悄换用别的字体族，同一行里字体不一。
+            for c in text.chars().filter(|c| needs_role_font(*c)) {
+                for role in roles.0.iter().filter(|r| !r.covers(book, c)) {
+                    if check.missing(c.encode_utf8(&mut [0; 4])).is_empty()
+                        && role_gaps.insert(role.name)
+                    {
+                        let mut p = role.gap(c, "不含数据中的字");
+                        p.message = format!(
+                            "{}（数据中首次出现在 {}{path}）",
+                            p.message,
+                            file.origin(Some(span.clone())).place()
+                        );
+                        problems.push(p);
+                    }
+                }
+            }
             for (at, c) in check.missing(&text) {
                 if !reported.insert(c) {
                     continue;
@@ -259,4 +294,9 @@ fn coverage(book: &typst::text::FontBook, files: &[&SourceFile]) -> Problems {
         }
     }
     problems
+}
+
+/// 要用角色字体印的字：汉字和全角标点。西文字母和数字在中文字体里通常都有，缺了也不会印成方框。
+fn needs_role_font(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xFF01..=0xFF5E)
 }

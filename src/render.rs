@@ -37,6 +37,9 @@ pub mod timing {
     }
 }
 
+/// 拼不成版时问题的字段名：命令据此把它当作用法问题（选项用不上），而不是排版失败。
+pub const IMPOSE_OPTION: &str = "--impose";
+
 /// 一页纸正文的最小字号（pt），模板不得为了塞进一页而更小。
 pub const SUMMARY_MIN_PT: f64 = preflight::MIN_PT;
 
@@ -234,13 +237,26 @@ impl Press {
             pdf = postpress::set_boxes(&pdf, mm(off), mm(view.render.bleed))
                 .map_err(|e| problem("PDF", format!("标出裁切框失败：{e}")))?;
         }
+        // 骑马订拼版：手册和自己写的模板（一页纸不拼）；页数须是 4 的倍数，否则说明拼不成。
         let imposed = match (&self.impose, template) {
-            (Some(opts), Template::Builtin(Kind::Booklet)) => Some(Imposed {
-                pdf: postpress::impose_saddle(&pdf, opts)
-                    .map_err(|e| problem("拼版", format!("{}：{e}", template.file_name(view))))?,
-                sides: pages / 2,
-            }),
-            _ => None,
+            (Some(_), Template::Builtin(Kind::Summary)) | (None, _) => None,
+            (Some(opts), _) => {
+                let name = template.file_name(view);
+                if pages < 4 || !pages.is_multiple_of(4) {
+                    return Err(problem(
+                        IMPOSE_OPTION,
+                        format!(
+                            "{name} 有 {pages} 页，骑马订拼版要求 4 的倍数页（至少 4 页），拼不成；\
+                             请去掉 --impose，或让模板把页数补足到 4 的倍数"
+                        ),
+                    ));
+                }
+                Some(Imposed {
+                    pdf: postpress::impose_saddle(&pdf, opts)
+                        .map_err(|e| problem("拼版", format!("{name}：{e}")))?,
+                    sides: pages / 2,
+                })
+            }
         };
         timing::add(3, t0);
         Ok(Rendered {

@@ -1,4 +1,4 @@
-//! 县区版批量：每个县区的文档带有自己的数字和排名；坏单元格只让那个县区失败；分片恰好划分全集。
+//! 县区版批量：每个县区的文档带有自己的数字和排名；坏单元格让每个县区版都失败（名次用到所有县区）；分片恰好划分全集。
 
 mod common;
 
@@ -185,7 +185,7 @@ fn ranks_follow_the_indicator_direction_and_share_ties() {
 }
 
 #[test]
-fn a_bad_cell_fails_only_its_county_with_sheet_row_and_column() {
+fn a_bad_cell_fails_every_county_edition_naming_the_cell() {
     let data = fixture();
     let mut bad_row = 0;
     write_xlsx(&data.path().join("counties.xlsx"), |cells| {
@@ -206,29 +206,34 @@ fn a_bad_cell_fails_only_its_county_with_sheet_row_and_column() {
     ]);
     assert_eq!(o.status.code(), Some(1), "县区数据有错时退出码为 1");
     let err = stderr(&o);
+    let cell = format!(
+        "counties.xlsx 工作表「指标」第{bad_row}行 C列 规上工业增加值增速（%）：“1.7%%” 不是数字（请去掉 %，单位写在表头里）"
+    );
+    assert!(err.contains(&cell), "{err}");
+    // 名次要用到每个县区的数字：别的县区版也不排，并说明原因。
     assert!(
-        err.contains(&format!("counties.xlsx 工作表「指标」第{bad_row}行 C列 规上工业增加值增速（%）：“1.7%%” 不是数字（请去掉 %，单位写在表头里）")),
+        err.contains("这是睢县的数字，但永城市版的名次和对比图要用到所有县区的数字"),
         "{err}"
     );
-    assert!(!out.path().join("睢县").join("睢县-简报手册.pdf").exists());
-    for county in COUNTIES.iter().filter(|c| **c != "睢县") {
+    for county in COUNTIES {
         assert!(
-            out.path()
-                .join(county)
-                .join(format!("{county}-简报手册.pdf"))
-                .is_file(),
-            "{county} 应照常写出"
+            !out.path().join(county).exists(),
+            "{county} 版的名次会少算一个县区，不应写出"
         );
     }
+    assert!(
+        out.path().join("商丘市-简报手册.pdf").is_file(),
+        "全市版不用县区表格，照常写出"
+    );
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.path().join("manifest.json")).unwrap()).unwrap();
-    assert_eq!(manifest["outputs"].as_array().unwrap().len(), 18);
+    assert_eq!(manifest["outputs"].as_array().unwrap().len(), 2);
     let failures = manifest["failures"].as_array().unwrap();
-    assert_eq!(failures.len(), 2);
+    assert_eq!(failures.len(), 18);
     assert!(
         failures
             .iter()
-            .all(|f| f["region"] == "睢县" && f["stage"] == "data")
+            .all(|f| f["stage"] == "data" && f["problems"][0].as_str().unwrap().contains(&cell))
     );
 }
 
@@ -295,7 +300,14 @@ fn bad_csv_cell_is_reported_by_row_and_column() {
     );
     let err = project.view_for(Some("永城市")).unwrap_err().to_string();
     assert!(err.contains("表格中没有 “永城市” 这一行"), "{err}");
-    assert!(project.view_for(Some("梁园区")).is_ok());
+    // 梁园区自己的数字没错，但名次要拿它和睢阳区比：也不排，并指出是哪一格。
+    let err = project.view_for(Some("梁园区")).unwrap_err().to_string();
+    assert!(
+        err.contains(
+            "counties.csv 第3行 B列 生产总值增速（%）：“三点八” 不是数字（这是睢阳区的数字"
+        ),
+        "{err}"
+    );
 }
 
 #[test]

@@ -205,4 +205,58 @@ proptest! {
             Err(p) => prop_assert!(!p.is_empty()),
         }
     }
+
+    /// 任何数字、任何小数位：舍入成零的写法都不带负号（卡片、图、表、一页纸都用这两个函数）。
+    #[test]
+    fn numbers_never_print_a_signed_zero(v in any::<f64>().prop_filter("有限", |v| v.is_finite()), decimals in 0usize..7) {
+        use jianbao::base::number::{fixed, format_number, unsigned_zero};
+        for text in [fixed(v, decimals), unsigned_zero(&format_number(v)).to_owned()] {
+            if text.parse::<f64>().is_ok_and(|f| f == 0.0) {
+                prop_assert!(!text.starts_with('-'), "{v} 写成了 {text}");
+            }
+        }
+    }
+
+    /// 地区名里混进方向控制符、零宽字符：要么读得通（没有这些字符），要么报错并写出第一个这样的字符的码位。
+    #[test]
+    fn hidden_characters_in_names_are_named_by_code_point(parts in proptest::collection::vec(prop_oneof![
+        3 => "[\u{4e00}-\u{9fa5}]",
+        1 => "[a-z]",
+        1 => prop::sample::select(vec!['\u{200B}', '\u{200C}', '\u{200D}', '\u{2060}', '\u{FEFF}', '\u{202A}', '\u{202E}', '\u{2066}', '\u{2069}', '\u{200F}', '\u{061C}']).prop_map(|c| c.to_string()),
+    ], 1..8)) {
+        let name = parts.concat();
+        let data = fixture();
+        let escaped: String = name.chars().map(|c| format!("\\u{:04X}", c as u32)).collect();
+        replace(&data.path().join("meta.toml"), "region = \"商丘市\"", &format!("region = \"{escaped}\""));
+        let hidden = jianbao::base::text::hidden_char(&name);
+        match (jianbao::project::Project::load(data.path(), &Default::default()), hidden) {
+            (Ok(_), None) => {}
+            (Ok(_), Some(c)) => prop_assert!(false, "含 U+{:04X} 的地区名被接受了", c as u32),
+            (Err(p), Some(c)) => {
+                let text = p.to_string();
+                prop_assert!(text.contains(&format!("U+{:04X}", c as u32)), "{text}");
+            }
+            (Err(p), None) => prop_assert!(false, "没有不可见字符的地区名 {name:?} 被拒绝：{p}"),
+        }
+    }
+
+    /// 一页纸点名的指标随意重复：有重复就报“重复”并指出两处，没有就照常。
+    #[test]
+    fn repeated_ids_in_a_list_are_always_reported(ids in proptest::collection::vec(prop::sample::select(vec!["gdp", "industry", "investment", "retail"]), 1..6)) {
+        let data = fixture();
+        let list: Vec<String> = ids.iter().map(|i| format!("\"{i}\"")).collect();
+        replace(
+            &data.path().join("meta.toml"),
+            "title = \"主要经济指标\"",
+            &format!("title = \"主要经济指标\"\nindicators = [{}]", list.join(", ")),
+        );
+        let repeated = (1..ids.len()).any(|i| ids[..i].contains(&ids[i]));
+        match jianbao::project::Project::load(data.path(), &Default::default()) {
+            Ok(_) => prop_assert!(!repeated, "{ids:?} 有重复却没有报错"),
+            Err(p) => {
+                let text = p.to_string();
+                prop_assert!(repeated && text.contains("重复：summary.blocks[1].indicators["), "{ids:?}：{text}");
+            }
+        }
+    }
 }

@@ -433,7 +433,10 @@ fn empty_lists_and_chapters_are_explained() {
         "[[chapters]]\ntitle = \"空章\"\n\n[[chapters]]\ntitle = \"二\"\n\n[[chapters.blocks]]\ntype = \"points\"\nitems = []\n",
     );
     assert!(err.contains("第1章“空章”没有内容块"), "{err}");
-    assert!(err.contains("points 块没有要点"), "{err}");
+    assert!(
+        err.contains("chapters[1].blocks[0].items：是空列表"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -95,6 +95,20 @@ fn every_print_option_combination_renders_checks_and_writes_the_same_way() {
                         };
                         let dir = out.path().join(n.to_string());
                         let path = dir.join(template.file_name(&view));
+                        // 一页的公文拼不成骑马订：说明拼不成，什么都不写。
+                        if impose && matches!(template, Template::Custom { .. }) {
+                            let err = press.write(&view, template, &path).err();
+                            let err = err.unwrap_or_else(|| panic!("{what}：应当拼不成"));
+                            assert!(
+                                err.0
+                                    .iter()
+                                    .any(|p| p.field == jianbao::render::IMPOSE_OPTION
+                                        && p.message.contains("拼不成")),
+                                "{what}：{err}"
+                            );
+                            assert!(!dir.exists(), "{what}：拼不成时不应写出文件");
+                            continue;
+                        }
                         let w = press
                             .write(&view, template, &path)
                             .unwrap_or_else(|p| panic!("{what}：{p}"));

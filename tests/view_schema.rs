@@ -69,6 +69,60 @@ fn view_schema_changes_move_the_version() {
     }
 }
 
+/// 每个 SCHEMA_VERSION 的结构指纹（结构的 sha256）。结构一变指纹就变：重新生成 schema/view.schema.json
+/// 也躲不过这一条，只能把 SCHEMA_VERSION 加一，并在这里记下新版本的指纹。
+const PINNED: &[(u64, &str)] = &[
+    (
+        4,
+        "be2eb601950d6be98ce87d4d2739ab8fffa98ecc39fb8f2b5142b3e2100c2a98",
+    ),
+    (
+        5,
+        "c81a5b7262b9907ed15d8daee1181ff4f92f8b893d0e6511b05939232a2188d1",
+    ),
+];
+
+fn fingerprint(schema: &Value) -> String {
+    use sha2::{Digest, Sha256};
+    let text = serde_json::to_string(&structure(schema)).unwrap();
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn pinned_check(version: u64, print: &str) -> Result<(), String> {
+    match PINNED.iter().find(|(v, _)| *v == version) {
+        Some((_, pinned)) if *pinned == print => Ok(()),
+        Some(_) => Err(format!(
+            "模板看到的 JSON 结构变了，SCHEMA_VERSION 却仍是 {version}：请把它加一，\
+             并在 tests/view_schema.rs 的 PINNED 中记下 ({}, \"{print}\")",
+            version + 1
+        )),
+        None => Err(format!(
+            "SCHEMA_VERSION {version} 还没有记下结构指纹：在 tests/view_schema.rs 的 PINNED 中加上 ({version}, \"{print}\")"
+        )),
+    }
+}
+
+#[test]
+fn the_structure_of_each_version_is_pinned() {
+    let fresh = jianbao::schema::view();
+    if let Err(msg) = pinned_check(SCHEMA_VERSION as u64, &fingerprint(&fresh)) {
+        panic!("{msg}");
+    }
+    // 改了结构又重新生成 schema：仓库里的 schema 与程序一致，上面的 contract_check 看不出来，指纹看得出来。
+    let mut changed = fresh.clone();
+    changed["$defs"]["MetaView"]["properties"]["extra"] = serde_json::json!({"type": "string"});
+    assert!(contract_check(&changed, &changed).is_ok());
+    let err = pinned_check(SCHEMA_VERSION as u64, &fingerprint(&changed)).unwrap_err();
+    assert!(err.contains("SCHEMA_VERSION 却仍是"), "{err}");
+    // 只改说明文字，指纹不变。
+    let mut reworded = fresh.clone();
+    reworded["$defs"]["MetaView"]["description"] = "改过的说明".into();
+    assert_eq!(fingerprint(&reworded), fingerprint(&fresh));
+}
+
 #[test]
 fn a_new_field_without_a_new_version_is_caught() {
     let committed = committed();

@@ -108,7 +108,8 @@ fn watch_rebuilds_on_save_and_keeps_the_last_good_pdf() {
     let err = stderr.lock().unwrap().clone();
     assert!(err.contains(&format!("meta.toml:{line}:")), "{err}");
     assert!(stdout.lock().unwrap().contains("上一版 PDF 保留不动"));
-    std::thread::sleep(Duration::from_millis(300));
+    // 等过去抖（80 毫秒）和目录检查（500 毫秒）的间隔再看：晚到的一次重排也不能把好的 PDF 换掉。
+    std::thread::sleep(Duration::from_millis(2000));
     assert_eq!(
         read(&summary).unwrap(),
         good_summary,
@@ -127,4 +128,140 @@ fn watch_rebuilds_on_save_and_keeps_the_last_good_pdf() {
         read(&summary).is_some_and(|b| b != good_summary)
     });
     assert!(pdf_text(&summary).contains("192.4"));
+}
+
+/// 在 `dir` 下放一份示例数据，`value` 换掉 190.1。
+fn sample_copy(dir: &Path, value: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    let fixture = fixture();
+    for entry in std::fs::read_dir(fixture.path()).unwrap().flatten() {
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    }
+    replace(
+        &dir.join("indicators.toml"),
+        "value = 190.1",
+        &format!("value = {value}"),
+    );
+}
+
+#[test]
+fn watch_follows_a_data_folder_that_is_replaced_or_recreated() {
+    let parent = tempfile::tempdir().unwrap();
+    let data = parent.path().join("数据");
+    sample_copy(&data, "190.1");
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args([
+            "watch",
+            data.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ])
+        .current_dir(root())
+        .env_remove("JIANBAO_FONTS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = collect(child.stdout.take().unwrap());
+    let _stderr = collect(child.stderr.take().unwrap());
+    let _guard = Kill(child);
+    let summary = out.path().join("商丘市-一页纸.pdf");
+    wait_for("排出第一版", || {
+        stdout.lock().unwrap().contains("已重排")
+    });
+
+    // 像 git checkout、rsync --delete 那样整个换掉：旧目录改名挪开，新目录改名放进来。
+    let fresh = parent.path().join("新");
+    sample_copy(&fresh, "193.3");
+    std::fs::rename(&data, parent.path().join("旧")).unwrap();
+    std::fs::rename(&fresh, &data).unwrap();
+    wait_for("跟上换掉的目录", || {
+        read(&summary).is_some_and(|_| pdf_text(&summary).contains("193.3"))
+    });
+    wait_for("说明正在监视什么", || {
+        let s = stdout.lock().unwrap();
+        s.contains("被换成了新的目录") && s.matches("正在监视").count() >= 2
+    });
+
+    // 删掉再建：说明目录不见了，重新出现后接着排。
+    std::fs::remove_dir_all(&data).unwrap();
+    wait_for("说明目录不见了", || {
+        stdout.lock().unwrap().contains("不见了")
+    });
+    sample_copy(&data, "194.4");
+    wait_for("跟上重建的目录", || {
+        read(&summary).is_some_and(|_| pdf_text(&summary).contains("194.4"))
+    });
+    // 新目录里的改动也能看到（监视的是新目录，而不是已删掉的那个）。
+    replace(
+        &data.join("indicators.toml"),
+        "value = 194.4",
+        "value = 195.5",
+    );
+    wait_for("重建后的改动", || {
+        read(&summary).is_some_and(|_| pdf_text(&summary).contains("195.5"))
+    });
+}
+
+/// 把一个目录（含子目录）复制到另一处。
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn watch_follows_a_templates_folder_that_is_replaced() {
+    // 变体：换掉的是模板目录（如 git checkout 切换了模板的分支）。
+    let parent = tempfile::tempdir().unwrap();
+    let templates = parent.path().join("templates");
+    copy_tree(&root().join("templates"), &templates);
+    let data = fixture();
+    let out = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args([
+            "watch",
+            data.path().to_str().unwrap(),
+            "--templates",
+            templates.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ])
+        .current_dir(root())
+        .env_remove("JIANBAO_FONTS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = collect(child.stdout.take().unwrap());
+    let _stderr = collect(child.stderr.take().unwrap());
+    let _guard = Kill(child);
+    let rebuilt = || rebuilt_in(&stdout.lock().unwrap());
+    wait_for("排出第一版", || rebuilt() >= 1);
+
+    let fresh = parent.path().join("新模板");
+    copy_tree(&root().join("templates"), &fresh);
+    std::fs::rename(&templates, parent.path().join("旧模板")).unwrap();
+    std::fs::rename(&fresh, &templates).unwrap();
+    wait_for("重新监视模板目录并重排", || {
+        stdout.lock().unwrap().contains("被换成了新的目录") && rebuilt() >= 2
+    });
+    // 新模板目录里的改动也能看到。
+    append(&templates.join("summary.typ"), "\n// 改动\n");
+    wait_for("看到新模板目录里的改动", || {
+        let s = stdout.lock().unwrap();
+        s.contains("/summary.typ") && rebuilt_in(&s) >= 3
+    });
+}
+
+/// 输出里报告了几次重排。
+fn rebuilt_in(s: &str) -> usize {
+    s.matches("已重排，用时").count()
 }

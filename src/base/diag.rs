@@ -27,32 +27,11 @@ pub enum Origin {
     None,
 }
 
-/// 一个数据问题。
-#[derive(Debug, Clone)]
-pub struct Problem {
-    pub origin: Origin,
-    /// 字段路径，如 `indicators[3].growth`；可为空。
-    pub field: String,
-    pub message: String,
-}
-
-impl Problem {
-    pub fn new(origin: Origin, field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            origin,
-            field: field.into(),
-            message: message.into(),
-        }
-    }
-
-    pub fn in_file(file: &Path, message: impl Into<String>) -> Self {
-        Self::new(Origin::File(file.to_owned()), "", message)
-    }
-
-    /// 第一行：`文件:行:列 字段：说明`。
-    pub fn headline(&self) -> String {
+impl Origin {
+    /// 位置：`文件:行:列 `、`文件 工作表「…」第N行 C列 `、`文件 `；与文件无关时为空。
+    pub fn place(&self) -> String {
         let mut s = String::new();
-        match &self.origin {
+        match self {
             Origin::Text { file, source, span } => {
                 let _ = write!(s, "{}", file.display());
                 if let Some(span) = span {
@@ -81,6 +60,35 @@ impl Problem {
             }
             Origin::None => {}
         }
+        s
+    }
+}
+
+/// 一个数据问题。
+#[derive(Debug, Clone)]
+pub struct Problem {
+    pub origin: Origin,
+    /// 字段路径，如 `indicators[3].growth`；可为空。
+    pub field: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(origin: Origin, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            origin,
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn in_file(file: &Path, message: impl Into<String>) -> Self {
+        Self::new(Origin::File(file.to_owned()), "", message)
+    }
+
+    /// 第一行：`文件:行:列 字段：说明`。
+    pub fn headline(&self) -> String {
+        let mut s = self.origin.place();
         if !self.field.is_empty() {
             s.push_str(&self.field);
             s.push('：');

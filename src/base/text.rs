@@ -52,6 +52,38 @@ fn join_lines(s: &str) -> String {
     out
 }
 
+/// 名称（地区名、县区名、文件名）中看不见、却会改变显示或比较结果的字符：方向控制符让名字倒着显示
+/// （“报告”后面加一个 U+202E，扩展名就倒过来显示），零宽字符让两个看起来一样的名字不相等。返回第一个这样的字符。
+pub fn hidden_char(name: &str) -> Option<char> {
+    name.chars().find(|c| hidden_kind(*c).is_some())
+}
+
+/// 不可见字符的中文称呼。
+pub fn hidden_kind(c: char) -> Option<&'static str> {
+    match c as u32 {
+        0x200B => Some("零宽空格"),
+        0x200C => Some("零宽不连字"),
+        0x200D => Some("零宽连字"),
+        0x2060 => Some("零宽不换行"),
+        0xFEFF => Some("零宽不换行空格（BOM）"),
+        0x00AD => Some("软连字符"),
+        0x200E | 0x200F | 0x061C => Some("方向标记"),
+        0x202A..=0x202E => Some("方向控制符"),
+        0x2066..=0x2069 => Some("方向隔离符"),
+        _ => None,
+    }
+}
+
+/// “含不可见的字符 U+202E（方向控制符）”：名称中有这样的字符时的说明。
+pub fn hidden_char_message(name: &str) -> Option<String> {
+    let c = hidden_char(name)?;
+    Some(format!(
+        "含看不见的字符 U+{:04X}（{}），显示出来的名字与实际不同；请删去这个字符",
+        c as u32,
+        hidden_kind(c).unwrap_or("")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +93,17 @@ mod tests {
         assert_eq!(one_line("全市经济\n  运行平稳"), "全市经济运行平稳");
         assert_eq!(one_line("GDP\ngrowth"), "GDP growth");
         assert_eq!(one_line("标题\t副题"), "标题 副题");
+    }
+
+    #[test]
+    fn hidden_characters_are_found_and_named() {
+        assert_eq!(hidden_char("睢\u{200B}县"), Some('\u{200B}'));
+        assert_eq!(hidden_char("商丘市"), None);
+        assert!(
+            hidden_char_message("a\u{202E}b")
+                .unwrap()
+                .contains("U+202E（方向控制符）")
+        );
     }
 
     #[test]

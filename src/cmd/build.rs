@@ -19,6 +19,7 @@ use crate::{cli, report};
 
 pub fn run(mut args: cli::BuildArgs) -> Result<(), Failure> {
     stop_on_ctrl_c();
+    super::applies::build(&args)?;
     let custom = match &args.template {
         Some(t) => Some(
             project::custom_template(t, args.common.templates.as_deref())
@@ -89,7 +90,7 @@ fn whole(
         return Err(Failure::Exit(EXIT_INTERRUPTED));
     }
     let took = started.elapsed();
-    let done = done.map_err(Failure::Render)?;
+    let done = done.map_err(failure)?;
     let findings: Vec<_> = done.iter().flat_map(|r| r.findings.clone()).collect();
     super::print_findings(&findings);
     for (template, r) in templates.iter().zip(done) {
@@ -141,7 +142,7 @@ fn numbered(
     });
     bar.finish();
     super::print_findings(&findings.into_inner().expect("锁未中毒"));
-    let written = result.map_err(Failure::Render)?;
+    let written = result.map_err(failure)?;
     if interrupted() {
         eprintln!("已中断：写出 {written} 个文件（共 {total} 个），都是完整的。");
         return Err(Failure::Exit(EXIT_INTERRUPTED));
@@ -153,6 +154,18 @@ fn numbered(
         secs * 1000.0 / copies.len() as f64
     );
     Ok(())
+}
+
+/// 拼不成版（页数不是 4 的倍数）是选项用不上，属用法问题（退出码 2）；其余是排版失败。
+fn failure(p: Problems) -> Failure {
+    if p.0
+        .iter()
+        .any(|x| x.field == jianbao::render::IMPOSE_OPTION)
+    {
+        Failure::Setup(p)
+    } else {
+        Failure::Render(p)
+    }
 }
 
 fn print_written(w: &Written) {

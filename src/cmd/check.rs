@@ -13,14 +13,10 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
     let project = prepare(common)?;
     // check 自己报告发现并决定退出码：排版时不按 --strict 让文档失败。
     let engine = engine(common, &project)?.with_strict(false);
-    // 县区数据中的坏单元格只影响那个县区；check 把它们都列出来。
+    // 县区表格中的坏单元格让所有县区版都排不出来（名次要用到每个县区的数字）；每处只列一次。
     let mut problems = Problems::default();
     if let Some(c) = &project.counties {
-        for name in &c.names {
-            if let Err(p) = project.view_for(Some(name)) {
-                problems.0.extend(p.0);
-            }
-        }
+        problems.0.extend(c.problems().into_iter().map(|(_, p)| p));
     }
     if !problems.is_empty() {
         return Err(Failure::Data(problems));

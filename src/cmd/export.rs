@@ -6,6 +6,7 @@ use super::{Failure, prepare};
 use crate::cli;
 
 pub fn run(args: cli::ExportArgs) -> Result<(), Failure> {
+    super::applies::export(&args.common)?;
     let project = prepare(&args.common)?;
     let view = project
         .view_for(args.county.as_deref())

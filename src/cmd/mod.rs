@@ -1,5 +1,6 @@
 //! 各子命令的实现，一个文件一个命令；`main.rs` 只解析参数、分派、把结果映射为退出码。
 
+pub mod applies;
 pub mod batch;
 pub mod bench;
 pub mod build;

@@ -30,6 +30,7 @@ pub fn run(args: cli::PreviewArgs) -> Result<(), Failure> {
     let engine = engine(&args.common, &project)?.with_standard(args.common.standard());
     let press = project.press(&engine);
     let kinds = args.only.map_or(Kind::ALL.to_vec(), |k| vec![k]);
+    let mut done = Vec::new();
     for kind in kinds {
         let laid = press
             .lay_out(&view, &Template::Builtin(kind))
@@ -37,6 +38,15 @@ pub fn run(args: cli::PreviewArgs) -> Result<(), Failure> {
         for w in &laid.warnings {
             eprintln!("{w}");
         }
+        done.push((kind, laid));
+    }
+    // 先排好、查过全部文档再画：要的页哪份都没有时什么都不写。
+    let sizes: Vec<(Kind, usize)> = done
+        .iter()
+        .map(|(k, l)| (*k, l.doc.pages().len()))
+        .collect();
+    super::applies::preview_pages(wanted.as_deref(), &sizes)?;
+    for (kind, laid) in done {
         let all: Vec<usize> = (1..=laid.doc.pages().len()).collect();
         let stem = Project::file_name(&view, kind)
             .trim_end_matches(".pdf")

@@ -44,9 +44,10 @@ pub fn run(args: cli::WatchArgs) -> Result<(), Failure> {
             .watch(d, RecursiveMode::Recursive)
             .map_err(|e| anyhow::anyhow!("无法监视 {}：{e}", d.display()))?;
     }
+    let mut folders = Folders::new(&watched);
     let out_abs = absolute(&args.out);
-    println!(
-        "正在监视 {}{}：保存数据、表格或模板即重排，输出到 {}。按 Ctrl-C 结束。",
+    let watching = format!(
+        "正在监视 {}{}：保存数据、表格或模板即重排，输出到 {}。",
         dir.display(),
         template_dir
             .as_ref()
@@ -54,13 +55,31 @@ pub fn run(args: cli::WatchArgs) -> Result<(), Failure> {
             .unwrap_or_default(),
         args.out.display()
     );
+    println!("{watching}按 Ctrl-C 结束。");
     // 每个文件的修改时间和大小：只读不写（包括 jianbao 自己读文件）也会触发事件，以此分辨真正的改动。
     let mut seen: HashMap<PathBuf, Option<Stamp>> = HashMap::new();
     for d in &watched {
         snapshot(&absolute(d), &mut seen);
     }
     rebuild(&engine, &dir, &options, &args, None);
-    while let Ok(first) = rx.recv() {
+    loop {
+        let first = match rx.recv_timeout(FOLDER_CHECK) {
+            Ok(first) => first,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                // 目录被删掉重建、改名换掉（git checkout、rsync --delete）时，旧目录上的监视不会再有事件：
+                // 定时看一眼目录是不是还是原来那个，换了就重新监视并重排。
+                if folders.replaced(debouncer.watcher()) && dir.is_dir() {
+                    seen.clear();
+                    for d in &watched {
+                        snapshot(&absolute(d), &mut seen);
+                    }
+                    rebuild(&engine, &dir, &options, &args, None);
+                    println!("{watching}");
+                }
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
         // 一次保存常触发好几个事件（编辑器先写临时文件再改名）：把已到的都收下，只排一次。
         let mut events = relevant(first, &out_abs);
         while let Ok(more) = rx.recv_timeout(Duration::from_millis(20)) {
@@ -84,8 +103,69 @@ pub fn run(args: cli::WatchArgs) -> Result<(), Failure> {
             continue;
         }
         rebuild(&engine, &dir, &options, &args, Some(&changed));
+        println!("{watching}");
     }
     Ok(())
+}
+
+/// 多久看一次被监视的目录是否被换掉。
+const FOLDER_CHECK: Duration = Duration::from_millis(500);
+
+/// 被监视的目录和它们此刻的身份（设备号、inode）：目录被删掉重建或被别的目录顶替后，身份就变了。
+struct Folders {
+    folders: Vec<(PathBuf, Option<(u64, u64)>)>,
+}
+
+impl Folders {
+    fn new(dirs: &[PathBuf]) -> Self {
+        Self {
+            folders: dirs.iter().map(|d| (d.clone(), identity(d))).collect(),
+        }
+    }
+
+    /// 有目录被换掉或消失时，重新监视还在的目录并说明；返回是否有变化。
+    fn replaced(&mut self, watcher: &mut dyn notify_debouncer_mini::notify::Watcher) -> bool {
+        let mut changed = false;
+        for (dir, id) in &mut self.folders {
+            let now = identity(dir);
+            if now == *id {
+                continue;
+            }
+            changed = true;
+            // 旧的监视可能已随旧目录消失，取消失败无妨。
+            let _ = watcher.unwatch(dir);
+            match now {
+                Some(_) => match watcher.watch(dir, RecursiveMode::Recursive) {
+                    Ok(()) => println!("\n{} 被换成了新的目录：重新监视并重排。", dir.display()),
+                    Err(e) => eprintln!("无法重新监视 {}：{e}", dir.display()),
+                },
+                None => println!(
+                    "\n{} 不见了（被删除或改名）：等它重新出现后接着监视，上一版 PDF 保留不动。",
+                    dir.display()
+                ),
+            }
+            *id = now;
+        }
+        changed
+    }
+}
+
+#[cfg(unix)]
+fn identity(dir: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(dir).ok().filter(|m| m.is_dir())?;
+    Some((m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(dir: &Path) -> Option<(u64, u64)> {
+    let m = std::fs::metadata(dir).ok().filter(|m| m.is_dir())?;
+    let created = m
+        .created()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some((created.as_secs(), u64::from(created.subsec_nanos())))
 }
 
 type Stamp = (std::time::SystemTime, u64);

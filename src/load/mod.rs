@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::base::diag::{Problem, Problems};
+use crate::base::sandbox::{self, DATA_DIR};
 use crate::model::counties::{CountiesFile, CountyFile};
 use crate::model::indicators::IndicatorsFile;
 use crate::model::meta::MetaFile;
@@ -94,9 +95,7 @@ impl DataSet {
         }
         let meta = parse_file(dir, META, &mut problems);
         let outline: Option<Parsed<OutlineFile>> = parse_file(dir, OUTLINE, &mut problems);
-        let indicators = dir
-            .join(INDICATORS)
-            .exists()
+        let indicators = sandbox::present(dir, INDICATORS)
             .then(|| parse_file(dir, INDICATORS, &mut problems))
             .flatten();
         let mut tasks = BTreeMap::new();
@@ -114,11 +113,11 @@ impl DataSet {
                             if tasks.contains_key(&rel) {
                                 continue;
                             }
-                            if crate::base::sandbox::resolve(dir, &rel).is_none() {
+                            if let Err(refused) = sandbox::locate(dir, &rel) {
                                 problems.push(Problem::new(
                                     o.source.origin(block.file.as_ref().map(|f| f.span())),
                                     field,
-                                    format!("任务文件 “{rel}” 不存在，或不在数据目录之内"),
+                                    format!("任务文件 “{rel}”：{}", refused.reason(DATA_DIR)),
                                 ));
                                 continue;
                             }
@@ -136,11 +135,11 @@ impl DataSet {
                                 Ok(grid) => {
                                     tables.insert(key, grid);
                                 }
-                                Err(Some(p)) => problems.push(p),
-                                Err(None) => problems.push(Problem::new(
+                                Err(Ok(p)) => problems.push(p),
+                                Err(Err(refused)) => problems.push(Problem::new(
                                     o.source.origin(Some(file.span())),
                                     field,
-                                    format!("表格文件 “{}” 不存在，或不在数据目录之内", key.0),
+                                    format!("表格文件 “{}”：{}", key.0, refused.reason(DATA_DIR)),
                                 )),
                             }
                         }
@@ -187,11 +186,13 @@ impl Parts {
     }
 }
 
-/// 能否用作文件名（地区名、县区名会成为输出文件名和目录名）：不含路径符号，不以 . 开头，不太长。
+/// 能否用作文件名（地区名、县区名会成为输出文件名和目录名）：不含路径符号，不以 . 开头，不太长，
+/// 没有看不见的方向控制符和零宽字符。
 pub fn safe_file_stem(name: &str) -> bool {
     !name.is_empty()
         && !name.starts_with('.')
         && name.len() <= MAX_NAME_BYTES
+        && crate::base::text::hidden_char(name).is_none()
         && !name.chars().any(|c| {
             matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') || c.is_control()
         })
@@ -200,15 +201,19 @@ pub fn safe_file_stem(name: &str) -> bool {
 /// 名称用作文件名时的上限（字节）：常见文件系统一个文件名最多 255 字节，还要留出“-简报手册.pdf”等后缀。
 pub const MAX_NAME_BYTES: usize = 200;
 
-/// 读数据目录中的表格；越界或不存在时为 `Err(None)`，读不了时为具体问题。
-fn read_table(dir: &Path, rel: &str, sheet: Option<&str>) -> Result<table::Grid, Option<Problem>> {
-    let path = crate::base::sandbox::resolve(dir, rel).ok_or(None)?;
-    table::read(&path, &dir.join(rel), sheet).map_err(Some)
+/// 读数据目录中的表格；按文件规则拒绝时为 `Err(Err(原因))`，读了却读不懂时为具体问题。
+fn read_table(
+    dir: &Path,
+    rel: &str,
+    sheet: Option<&str>,
+) -> Result<table::Grid, Result<Problem, sandbox::Refused>> {
+    let path = sandbox::locate(dir, rel).map_err(Err)?;
+    table::read(&path, &dir.join(rel), sheet).map_err(Ok)
 }
 
 /// 有 counties.toml 时读入县区数据；表格文件路径相对数据目录，且不得越出数据目录。
 fn load_counties(dir: &Path, problems: &mut Problems) -> Option<CountyData> {
-    if !dir.join(COUNTIES).exists() {
+    if !sandbox::present(dir, COUNTIES) {
         return None;
     }
     let settings: Parsed<CountiesFile> = parse_file(dir, COUNTIES, problems)?;
@@ -217,11 +222,11 @@ fn load_counties(dir: &Path, problems: &mut Problems) -> Option<CountyData> {
     let grid = match read_table(dir, rel, table.sheet.as_deref()) {
         Ok(g) => g,
         Err(p) => {
-            problems.push(p.unwrap_or_else(|| {
+            problems.push(p.unwrap_or_else(|refused| {
                 Problem::new(
                     settings.source.origin(Some(table.file.span())),
                     "table.file",
-                    format!("表格文件 “{rel}” 不存在，或不在数据目录之内"),
+                    format!("表格文件 “{rel}”：{}", refused.reason(DATA_DIR)),
                 )
             }));
             return None;
@@ -232,14 +237,16 @@ fn load_counties(dir: &Path, problems: &mut Problems) -> Option<CountyData> {
         // 名单里的名字去掉首尾空格后才是县区名（与 present::county 一致），说明文件按它找。
         let name = county.name.get_ref().trim();
         let rel = format!("{COUNTY_DIR}/{name}.toml");
-        // 不安全的县区名由 present::county 报告；这里只是不去读越界的文件。
+        // 不安全的县区名由 present::county 报告；这里只是不拿它拼路径。
+        // 说明文件可以没有；有（哪怕是断开的或指向外面的链接）就必须读得进来，不能悄悄少了说明和更正。
         if safe_file_stem(name)
-            && crate::base::sandbox::resolve(dir, &rel).is_some()
+            && sandbox::present(dir, &rel)
             && let Some(parsed) = parse_file(dir, &rel, problems)
         {
             files.insert(name.to_owned(), parsed);
         }
     }
+    unknown_county_files(dir, &settings.value, problems);
     Some(CountyData {
         settings,
         grid,
@@ -247,12 +254,48 @@ fn load_counties(dir: &Path, problems: &mut Problems) -> Option<CountyData> {
     })
 }
 
+/// `counties/` 里不是名单中县区的说明文件（多半是县区名写错了）：不能悄悄不用。
+fn unknown_county_files(dir: &Path, settings: &CountiesFile, problems: &mut Problems) {
+    let Ok(entries) = std::fs::read_dir(dir.join(COUNTY_DIR)) else {
+        return;
+    };
+    let names: Vec<&str> = settings
+        .counties
+        .iter()
+        .map(|c| c.name.get_ref().trim())
+        .collect();
+    let mut stray: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .filter(|p| {
+            p.file_stem()
+                .is_none_or(|s| !names.contains(&s.to_string_lossy().as_ref()))
+        })
+        .collect();
+    stray.sort();
+    for path in stray {
+        problems.push(Problem::in_file(
+            &path,
+            format!(
+                "counties.toml 的县区名单中没有这个县区，这个说明文件不会用上；请按名单中的县区名命名（{}）",
+                names.join("、")
+            ),
+        ));
+    }
+}
+
+/// 按文件规则读数据目录中的一个 TOML 文件：拒绝时说明原因。
 fn parse_file<T: serde::de::DeserializeOwned>(
     dir: &Path,
     name: &str,
     problems: &mut Problems,
 ) -> Option<Parsed<T>> {
     let path = dir.join(name);
+    if let Err(refused) = sandbox::locate(dir, name) {
+        problems.push(Problem::in_file(&path, refused.reason(DATA_DIR)));
+        return None;
+    }
     let source = match SourceFile::read(&path) {
         Ok(s) => s,
         Err(p) => {

@@ -59,6 +59,17 @@ pub fn read(path: &Path, shown: &Path, sheet: Option<&str>) -> Result<Grid, Prob
 }
 
 fn read_workbook(path: &Path, shown: &Path, sheet: Option<&str>) -> Result<Grid, Problem> {
+    if let Some((part, bytes)) = xlsx::oversized(path) {
+        return Err(Problem::in_file(
+            shown,
+            format!(
+                "表格解压后太大：其中 {part} 有 {} MB，每个部分最多 {} MB。\
+                 表格里多半混进了很长的文字或图片，请删去后另存",
+                bytes >> 20,
+                xlsx::MAX_PART_BYTES >> 20
+            ),
+        ));
+    }
     let mut book = open_workbook_auto(path)
         .map_err(|e| Problem::in_file(shown, format!("无法打开 Excel 文件：{e}")))?;
     let names = book.sheet_names();

@@ -204,8 +204,17 @@ fn translate(msg: &str) -> String {
     if let Some(rest) = msg.strip_prefix("duplicate key") {
         return format!("重复的键{}", rest.replace('`', "“"));
     }
-    if msg.starts_with("invalid value") || msg.starts_with("unknown variant") {
-        return format!("取值无效：{msg}");
+    if let Some(rest) = msg.strip_prefix("unknown variant `") {
+        // 可选的值来自 serde 自己的报错，也就是来自接受它们的类型，不会漏列。
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        return format!("“{name}” 不是可用的取值，可选：{}", known.join("、"));
+    }
+    if msg.starts_with("invalid value") {
+        return "取值无效".into();
+    }
+    if let Some(zh) = syntax_in_chinese(msg) {
+        return format!("TOML 语法错误：{zh}");
     }
     if msg.starts_with("invalid unquoted key") {
         return "键名含中文或其他符号时要加英文双引号，如 \"梁园区\" = 2".into();
@@ -214,6 +223,82 @@ fn translate(msg: &str) -> String {
         return format!("日期不存在或格式不对，应为 YYYY-MM-DD（{msg}）");
     }
     format!("TOML 语法错误：{}", msg.replace('\n', "；"))
+}
+
+/// toml 读取器的语法错误（英文）的中文说法；按开头认，后面可能还有 “, expected …”。
+fn syntax_in_chinese(msg: &str) -> Option<&'static str> {
+    const TABLE: &[(&str, &str)] = &[
+        ("cannot recurse further", "数组或表套了太多层（嵌套过深）"),
+        ("recursion limit", "数组或表套了太多层（嵌套过深）"),
+        (
+            "missing comma between array elements",
+            "数组的元素之间缺逗号",
+        ),
+        ("missing comma between key-value pairs", "键值对之间缺逗号"),
+        ("extra comma in array", "数组里多了一个逗号"),
+        ("extra comma in inline table", "花括号里多了一个逗号"),
+        ("unclosed array table", "表头 [[…]] 缺右边的 ]]"),
+        ("unclosed array", "数组缺右方括号 ]"),
+        ("unclosed inline table", "缺右花括号 }"),
+        ("unclosed table", "表头 […] 缺右方括号 ]"),
+        (
+            "missing assignment between key-value pairs",
+            "键后面缺等号 =",
+        ),
+        ("key with no value", "键后面缺 = 和值"),
+        ("missing value for key", "等号后面缺值"),
+        ("missing value", "缺少值"),
+        ("string values must be quoted", "文字要用英文双引号括起来"),
+        ("missing opening quote", "缺左引号"),
+        ("missing closing quote", "缺右引号"),
+        ("invalid string", "字符串写得不对（是否少了引号？）"),
+        ("unexpected leading zero", "数字不能以 0 开头"),
+        (
+            "unexpected content between comment and newline",
+            "注释后面有多余的内容",
+        ),
+        ("unexpected content", "这里有多余的内容"),
+        ("unexpected key or value", "这里不该有键或值"),
+        ("unexpected `=` in array", "数组里不能有等号"),
+        ("extra assignment between key-value pairs", "多了一个等号 ="),
+        ("extra `=`", "多了一个等号 ="),
+        (
+            "carriage return must be followed by newline",
+            "回车符后面应是换行符",
+        ),
+        (
+            "missing escaped value",
+            "反斜杠后面缺转义的字符（如 \\n、\\u4E2D）",
+        ),
+        (
+            "too few unicode value digits",
+            "\\u 后面要有 4 位（或 \\U 后面 8 位）十六进制数",
+        ),
+        ("invalid key-value pair", "键值对写得不对，应为 键 = 值"),
+        ("invalid inline table element", "花括号里的内容应为 键 = 值"),
+        ("missing key for inline table element", "花括号里缺键"),
+        ("invalid comment character", "注释里有不允许的控制字符"),
+        ("unquoted keys cannot be empty", "键不能为空"),
+        ("keys cannot be multi-line", "键不能用多行字符串"),
+        ("`_` may only go between digits", "_ 只能写在两个数字之间"),
+        ("redundant numeric sign", "数字前多了一个正负号"),
+        ("unexpected sign", "这里不能有正负号"),
+        (
+            "integers with a radix cannot be signed",
+            "十六进制、八进制、二进制数不能带正负号",
+        ),
+        ("radix must be lowercase", "0x、0o、0b 要用小写"),
+        ("redundant integer number prefix", "数字前缀重复"),
+        ("missing array opening", "缺左方括号 ["),
+        ("missing inline table opening", "缺左花括号 {"),
+        ("missing table open", "缺左方括号 ["),
+        ("missing comment start", "注释要以 # 开头"),
+        ("invalid value", "值写得不对"),
+    ];
+    TABLE
+        .iter()
+        .find(|(en, _)| msg.starts_with(en))
+        .map(|(_, zh)| *zh)
 }
 
 fn expected_cn(expected: &str) -> &'static str {

@@ -148,7 +148,7 @@ pub enum Only {
 pub struct Theme {
     #[serde(default)]
     pub fonts: FontRoles,
-    /// 默认纸张：a4、a5 或 16k。命令行 `--paper` 优先。
+    /// 默认纸张：a4、a5、b5、16k、d16k 或 32k。命令行 `--paper` 优先。
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub paper: Option<Spanned<String>>,

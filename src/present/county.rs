@@ -1,7 +1,7 @@
 //! 县区版：从指标表格算出每个县区的数字、排名、与全市的比较和分解任务。
 //!
-//! 表格里某个县区的坏单元格只让这个县区失败（`Counties::view` 返回该县区的问题），
-//! 设置文件本身的问题（找不到表头、目标分解合计不符）才让整批失败。
+//! 表格里的坏单元格让每个县区版都失败（名次和对比图要用到所有县区的数字），全市版照常；
+//! 设置文件本身的问题（找不到表头、目标分解合计不符）让整个数据集失败。
 
 use std::collections::HashMap;
 
@@ -12,7 +12,7 @@ use crate::model::Num;
 
 use super::cn;
 use super::view::*;
-use crate::base::number::{decimals_of, format_number};
+use crate::base::number::{decimals_of, fixed, format_number};
 
 /// 县区很多时（如乡镇），对比图只列前几名和本县区。
 const CHART_ALL_UP_TO: usize = 15;
@@ -62,6 +62,12 @@ pub fn prepare(data: &CountyData, city: &View) -> Result<Counties, Problems> {
                 src.origin(Some(c.name.span())),
                 format!("counties[{i}].name"),
                 format!("县区名称 “{name}” 为空或重复"),
+            ));
+        } else if let Some(hidden) = crate::base::text::hidden_char_message(&name) {
+            problems.push(Problem::new(
+                src.origin(Some(c.name.span())),
+                format!("counties[{i}].name"),
+                format!("县区名称 “{name}” {hidden}"),
             ));
         } else if !crate::load::safe_file_stem(&name) {
             // 县区名会用作输出目录名和 counties/<县区名>.toml 的文件名。
@@ -123,10 +129,7 @@ pub fn prepare(data: &CountyData, city: &View) -> Result<Counties, Problems> {
                 let Some(field) = field else { continue };
                 let cell = cells.get(col).cloned().unwrap_or(table::Cell::Empty);
                 let figure = table::number(&cell)
-                    .map(|v| Figure {
-                        value: v,
-                        text: format_number(v),
-                    })
+                    .map(|v| Figure::new(v, &format_number(v)))
                     .map_err(|msg| {
                         Problem::new(grid.origin(*row, col), column.header.clone(), msg)
                     });
@@ -358,16 +361,15 @@ fn literal(src: &SourceFile, n: &Num, field: String) -> Result<Figure, Problem> 
             "数字不能是 inf 或 nan",
         ));
     }
-    Ok(Figure {
+    Ok(Figure::new(
         value,
-        text: src
-            .literal(n.span())
+        &src.literal(n.span())
             .unwrap_or_else(|| format_number(value)),
-    })
+    ))
 }
 
 impl Counties {
-    /// 某个县区的文档视图：全市内容加上本县区一章。数据有问题时只让这个县区失败。
+    /// 某个县区的文档视图：全市内容加上本县区一章。表格中任何县区的数字有问题时都不排（见 `shared_problems`）。
     pub fn view(&self, city: &View, name: &str) -> Result<View, Problems> {
         if !self.names.iter().any(|n| n == name) {
             return Err(Problems(vec![Problem::new(
@@ -376,18 +378,12 @@ impl Counties {
                 format!("没有名为 “{name}” 的县区，可选：{}", self.names.join("、")),
             )]));
         }
-        let mut problems = Problems::default();
+        self.shared_problems(name)?;
         let mut figures: HashMap<Field, Figure> = HashMap::new();
         for field in &self.fields {
-            match &self.values[&(name.to_owned(), *field)] {
-                Ok(f) => {
-                    figures.insert(*field, f.clone());
-                }
-                Err(p) => problems.push(p.clone()),
+            if let Ok(f) = &self.values[&(name.to_owned(), *field)] {
+                figures.insert(*field, f.clone());
             }
-        }
-        if !problems.is_empty() {
-            return Err(problems);
         }
 
         let mut indicators = Vec::new();
@@ -439,7 +435,7 @@ impl Counties {
                 } else {
                     0.0
                 };
-                let percent = format!("{percent:.1}%");
+                let percent = format!("{}%", fixed(percent, 1));
                 let (share_fig, share_unit) = plain_units(share, target.unit.as_deref());
                 Some(CountyTargetView {
                     what: target.what.clone(),
@@ -515,6 +511,43 @@ impl Counties {
             },
         });
         Ok(view)
+    }
+
+    /// 表格和更正中的全部问题，每处只报一次（缺一行的县区只报一次，而不是每列一次）。
+    /// `check` 列出它们；每个县区版排版前都要它为空。
+    pub fn problems(&self) -> Vec<(&str, Problem)> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for county in &self.names {
+            for field in &self.fields {
+                if let Err(p) = &self.values[&(county.clone(), *field)]
+                    && seen.insert(p.headline())
+                {
+                    out.push((county.as_str(), p.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    /// 每个县区版都用到表格中的每一列：名次、与全市比较和对比图要拿本县区和所有县区比。
+    /// 任何一个县区的一个坏单元格都会让名次错位（如 9 个县区的末位印成“第8位”），
+    /// 所以有坏单元格时所有县区版都不排；本县区的问题列在前面，别的县区的说明为什么也不排。
+    fn shared_problems(&self, name: &str) -> Result<(), Problems> {
+        let (own, others): (Vec<_>, Vec<_>) =
+            self.problems().into_iter().partition(|(c, _)| *c == name);
+        if own.is_empty() && others.is_empty() {
+            return Ok(());
+        }
+        let mut out = Problems(own.into_iter().map(|(_, p)| p).collect());
+        for (county, mut p) in others {
+            p.message = format!(
+                "{}（这是{county}的数字，但{name}版的名次和对比图要用到所有县区的数字，所以也不排）",
+                p.message
+            );
+            out.push(p);
+        }
+        Err(out)
     }
 
     /// 有这一项数字的县区，从好到差：(县区, 数字, 名次)。并列同名次。
@@ -596,10 +629,7 @@ impl Counties {
             .chain(ind.growth.iter().map(|g| decimals_of(&g.text)))
             .max()
             .unwrap_or(0);
-        let fixed = |f: &Figure| Figure {
-            value: f.value,
-            text: super::minus(&format!("{:.decimals$}", f.value)),
-        };
+        let aligned = |f: &Figure| Figure::new(f.value, &super::minus(&fixed(f.value, decimals)));
         let rows = ranking
             .into_iter()
             .enumerate()
@@ -608,10 +638,10 @@ impl Counties {
                 highlight: county == name,
                 county,
                 rank,
-                figure: fixed(&figure),
+                figure: aligned(&figure),
             })
             .collect();
-        let city_fig = ind.growth.as_ref().map(fixed);
+        let city_fig = ind.growth.as_ref().map(aligned);
         // 对比图只画增速：各县区总量相差悬殊，放在一张条形图里看不出名堂。
         ComparisonView {
             name: ind.name.clone() + "增速",
@@ -673,13 +703,7 @@ fn plain_units(f: &Figure, unit: Option<&str>) -> (Figure, Option<String>) {
     match unit.and_then(|u| u.strip_prefix('万')) {
         Some(rest) if f.value.abs() < 1.0 && !rest.is_empty() => {
             let v = (f.value * 10_000.0 * 1e6).round() / 1e6;
-            (
-                Figure {
-                    value: v,
-                    text: format_number(v),
-                },
-                Some(rest.to_owned()),
-            )
+            (Figure::new(v, &format_number(v)), Some(rest.to_owned()))
         }
         _ => (f.clone(), unit.map(str::to_owned)),
     }

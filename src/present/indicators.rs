@@ -49,6 +49,7 @@ impl Cx {
         field: &str,
         catalogue: &'c Catalogue,
     ) -> Vec<&'c IndicatorView> {
+        self.distinct(src, ids, field);
         ids.iter()
             .filter_map(|id| match catalogue.lookup(id.get_ref()) {
                 Ok(i) => Some(i),

@@ -28,7 +28,11 @@ impl Cx {
                         src,
                         Some(p.span()),
                         "theme.paper",
-                        format!("不支持的纸张 “{}”，可选：a4、a5、16k", p.get_ref()),
+                        format!(
+                            "不支持的纸张 “{}”，可选：{}",
+                            p.get_ref(),
+                            PAPERS.join("、")
+                        ),
                     );
                 }
                 v
@@ -40,7 +44,7 @@ impl Cx {
                 src,
                 None,
                 "theme.paper",
-                format!("不支持的纸张 “{paper}”，可选：a4、a5、16k"),
+                format!("不支持的纸张 “{paper}”，可选：{}", PAPERS.join("、")),
             );
         }
         let mut roles = theme
@@ -114,7 +118,9 @@ impl Cx {
         // 地区名会成为输出文件名：不能带路径符号，也不能长到文件系统放不下。
         let region = one_line(&m.region).trim().to_owned();
         if !safe_file_stem(&region) {
-            let msg = if region.len() > MAX_NAME_BYTES {
+            let msg = if let Some(hidden) = crate::base::text::hidden_char_message(&region) {
+                format!("地区名 “{region}” {hidden}")
+            } else if region.len() > MAX_NAME_BYTES {
                 format!(
                     "地区名过长（{} 字节），用作文件名最多 {MAX_NAME_BYTES} 字节",
                     region.len()
@@ -234,8 +240,8 @@ impl Cx {
             );
             return None;
         }
-        match crate::base::sandbox::resolve(&data.dir, rel) {
-            Some(real) => {
+        match crate::base::sandbox::locate(&data.dir, rel) {
+            Ok(real) => {
                 // 交给模板的是数据目录内的规范路径（去掉 ./ 之类）。
                 let inside = data
                     .dir
@@ -247,12 +253,15 @@ impl Cx {
                     inside.to_string_lossy().replace('\\', "/")
                 ))
             }
-            None => {
+            Err(refused) => {
                 self.push(
                     src,
                     Some(logo.span()),
                     "meta.logo",
-                    format!("图片 “{rel}” 不存在，或经符号链接指向数据目录之外"),
+                    format!(
+                        "图片 “{rel}”：{}",
+                        refused.reason(crate::base::sandbox::DATA_DIR)
+                    ),
                 );
                 None
             }

@@ -162,7 +162,7 @@ impl Cx {
         if let Err(msg) = plausible(value, &text) {
             self.push(src, Some(n.span()), field, msg);
         }
-        Figure { value, text }
+        Figure::new(value, &text)
     }
 
     fn date(&mut self, src: &SourceFile, d: &Date, field: &str) -> NaiveDate {
@@ -206,6 +206,42 @@ impl Cx {
                 format!("标识 “{s}” 重复（{place}已用过）"),
             );
         }
+    }
+}
+
+impl Cx {
+    /// 列表中的每一项只能出现一次：同一个指标点名三次会排出三张一样的卡片。两处都指出来。
+    fn distinct(&mut self, src: &SourceFile, list: &[Spanned<String>], field: &str) {
+        let mut first: HashMap<&str, (usize, std::ops::Range<usize>)> = HashMap::new();
+        for (i, item) in list.iter().enumerate() {
+            let s = item.get_ref().as_str();
+            match first.get(s) {
+                Some((j, at)) => {
+                    let (line, col) = crate::base::diag::line_col(&src.text, at.start);
+                    self.push(
+                        src,
+                        Some(item.span()),
+                        format!("{field}[{i}]"),
+                        format!(
+                            "“{s}” 重复：{field}[{j}]（第{line}行第{col}列）已经列过，请删去一个"
+                        ),
+                    );
+                }
+                None => {
+                    first.insert(s, (i, item.span()));
+                }
+            }
+        }
+    }
+
+    /// 写出来的空列表一律报错（不排空的小标题、空块）：要么写上内容，要么删去这一项。
+    fn empty_list(&mut self, src: &SourceFile, at: std::ops::Range<usize>, field: &str) {
+        self.push(
+            src,
+            Some(at),
+            field,
+            "是空列表：请写上内容，或删去这一项（空列表一律报错，不会排出没有内容的块或小标题）",
+        );
     }
 }
 
@@ -262,6 +298,7 @@ pub fn to_naive(d: &toml::value::Datetime) -> Result<NaiveDate, String> {
 
 /// 负数印成减号“−”（U+2212），而不是短短的连字符。
 pub fn minus(text: &str) -> String {
+    let text = crate::base::number::unsigned_zero(text);
     match text.strip_prefix('-') {
         Some(rest) => format!("−{rest}"),
         None => text.to_owned(),

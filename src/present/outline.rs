@@ -99,6 +99,47 @@ fn allowed(kind: BlockType) -> &'static [&'static str] {
     }
 }
 
+/// 指标块的版式、趋势图的样式：接受的值和中文说明。报错时列出的可选值就从这里来，不另抄一份。
+const FORMS: &[(&str, &str)] = &[("cards", "卡片"), ("table", "表格")];
+const STYLES: &[(&str, &str)] = &[("line", "折线"), ("bar", "柱形")];
+
+/// “cards（卡片）、table（表格）”
+fn listed(choices: &[(&str, &str)]) -> String {
+    choices
+        .iter()
+        .map(|(v, zh)| format!("{v}（{zh}）"))
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+/// 块中写成空列表的字段（含分组里的空列表），如 `groups[1].facts`。
+fn empty_lists(b: &Block) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut add = |name: &str, empty: bool| {
+        if empty {
+            out.push(name.to_owned());
+        }
+    };
+    add(
+        "paragraphs",
+        b.paragraphs.as_ref().is_some_and(Vec::is_empty),
+    );
+    add("items", b.items.as_ref().is_some_and(Vec::is_empty));
+    add("facts", b.facts.as_ref().is_some_and(Vec::is_empty));
+    add("groups", b.groups.as_ref().is_some_and(Vec::is_empty));
+    add(
+        "indicators",
+        b.indicators.as_ref().is_some_and(Vec::is_empty),
+    );
+    add("series", b.series.as_ref().is_some_and(Vec::is_empty));
+    add("columns", b.columns.as_ref().is_some_and(Vec::is_empty));
+    add("rows", b.rows.as_ref().is_some_and(Vec::is_empty));
+    for (g, group) in b.groups.iter().flatten().enumerate() {
+        add(&format!("groups[{g}].facts"), group.facts.is_empty());
+    }
+    out
+}
+
 /// 块中写了的字段。
 fn given(b: &Block) -> Vec<&'static str> {
     let mut out = Vec::new();
@@ -189,6 +230,12 @@ impl Cx {
                         );
                     }
                 }
+                let empties = empty_lists(block);
+                for name in &empties {
+                    self.empty_list(src, at.clone(), &format!("{field}.{name}"));
+                }
+                // 空列表已经报过：不再用这种块自己的说法重复报同一件事。
+                let unreported = empties.is_empty();
                 let id = block.id.as_ref().map(|id| {
                     self.id(src, id, &format!("{field}.id"), &mut seen_blocks);
                     built.ids.insert(id.get_ref().clone(), (ci, bi));
@@ -211,7 +258,11 @@ impl Cx {
                             .filter(|p| !p.trim().is_empty())
                             .map(|p| segments(&p))
                             .collect();
-                        if paras.is_empty() && block.lead.is_none() && block.headline.is_none() {
+                        if unreported
+                            && paras.is_empty()
+                            && block.lead.is_none()
+                            && block.headline.is_none()
+                        {
                             self.push(
                                 src,
                                 Some(at.clone()),
@@ -229,7 +280,7 @@ impl Cx {
                     }
                     BlockType::Points => {
                         let items = block.items.as_deref().unwrap_or_default();
-                        if items.is_empty() {
+                        if unreported && items.is_empty() {
                             self.push(
                                 src,
                                 Some(at.clone()),
@@ -271,7 +322,7 @@ impl Cx {
                                 facts: g.facts.iter().map(|f| segments(&one_line(f))).collect(),
                             });
                         }
-                        if groups.iter().all(|g| g.facts.is_empty()) {
+                        if unreported && groups.iter().all(|g| g.facts.is_empty()) {
                             self.push(
                                 src,
                                 Some(at.clone()),
@@ -303,21 +354,19 @@ impl Cx {
                                 catalogue.items.clone()
                             }
                         };
-                        if items.is_empty() && catalogue.present {
+                        if unreported && items.is_empty() && catalogue.present {
                             self.push(src, Some(at.clone()), &field, "indicators 块没有指标可排");
                         }
                         let form = match block.form.as_deref() {
                             None if items.len() > MAX_CARDS => "table",
                             None => "cards",
-                            Some(f @ ("cards" | "table")) => f,
+                            Some(f) if FORMS.iter().any(|(v, _)| *v == f) => f,
                             Some(other) => {
                                 self.push(
                                     src,
                                     Some(at.clone()),
                                     format!("{field}.form"),
-                                    format!(
-                                        "版式 “{other}” 不认得，可选：cards（卡片）、table（表格）"
-                                    ),
+                                    format!("版式 “{other}” 不认得，可选：{}", listed(FORMS)),
                                 );
                                 "cards"
                             }
@@ -381,7 +430,7 @@ impl Cx {
                     }),
                     BlockType::Trend => {
                         let series = block.series.as_deref().unwrap_or_default();
-                        if series.len() < 2 {
+                        if unreported && series.len() < 2 {
                             self.push(
                                 src,
                                 Some(at.clone()),
@@ -390,16 +439,14 @@ impl Cx {
                             );
                         }
                         let style = match block.style.as_deref() {
-                            None | Some("line") => "line",
-                            Some("bar") => "bar",
+                            None => "line",
+                            Some(s) if STYLES.iter().any(|(v, _)| *v == s) => s,
                             Some(other) => {
                                 self.push(
                                     src,
                                     Some(at.clone()),
                                     format!("{field}.style"),
-                                    format!(
-                                        "图的样式 “{other}” 不认得，可选：line（折线）、bar（柱形）"
-                                    ),
+                                    format!("图的样式 “{other}” 不认得，可选：{}", listed(STYLES)),
                                 );
                                 "line"
                             }
@@ -429,7 +476,7 @@ impl Cx {
                                     .flatten()
                                     .map(|h| one_line(h))
                                     .collect();
-                                if header.is_empty() {
+                                if unreported && header.is_empty() {
                                     self.push(
                                         src,
                                         Some(at.clone()),
@@ -460,7 +507,10 @@ impl Cx {
                                 (Vec::new(), Vec::new())
                             }
                         };
-                        if rows.is_empty() && (block.rows.is_some() || block.file.is_some()) {
+                        if unreported
+                            && rows.is_empty()
+                            && (block.rows.is_some() || block.file.is_some())
+                        {
                             self.push(src, Some(at.clone()), &field, "表格没有数据行");
                         }
                         if block.sheet.is_some() && block.file.is_none() {

@@ -1,14 +1,14 @@
 //! 一页纸：数据声明排哪些块（引用大纲中的块，或点名指标）；不声明时排数据里有的重点指标、任务和目标。
 //! 检查“有没有东西被悄悄漏掉”也在这里：indicators.toml 的指标和 tasks.toml 都要有地方排。
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use super::indicators::Catalogue;
 use super::outline::Built;
 use super::view::*;
 use super::{Cx, common};
 use crate::base::text::one_line;
-use crate::load::{DataSet, TASKS};
+use crate::load::{DataSet, SourceFile, TASKS};
 use crate::model::meta::Only;
 use crate::model::outline::BlockType;
 
@@ -39,6 +39,7 @@ impl Cx {
                         "一页纸没有内容块：请在 [[summary.blocks]] 中声明要排的内容",
                     );
                 }
+                self.same_block_twice(src, &s.blocks);
                 for (i, b) in s.blocks.iter().enumerate() {
                     let field = format!("summary.blocks[{i}]");
                     let only = b.only.as_ref().map(|o| *o.get_ref());
@@ -70,7 +71,9 @@ impl Cx {
                                 .map(|i| i.id.clone())
                                 .collect(),
                         };
-                        if ids.is_empty() {
+                        if b.indicators.as_ref().is_some_and(Vec::is_empty) {
+                            self.empty_list(src, at.clone(), &format!("{field}.indicators"));
+                        } else if ids.is_empty() {
                             self.push(
                                 src,
                                 Some(at.clone()),
@@ -456,4 +459,28 @@ pub fn for_edition(
         .filter(|(only, _)| only.is_none_or(|o| o == this))
         .map(|(_, b)| b.clone())
         .collect()
+}
+
+impl Cx {
+    /// 一页纸引用同一个大纲块两次，会把同样的内容印两遍：两处都指出来。
+    fn same_block_twice(&mut self, src: &SourceFile, blocks: &[crate::model::meta::SummaryBlock]) {
+        let mut first: HashMap<&str, (usize, std::ops::Range<usize>)> = HashMap::new();
+        for (i, b) in blocks.iter().enumerate() {
+            let Some(r) = &b.reference else { continue };
+            if let Some((j, at)) = first.get(r.get_ref().as_str()) {
+                let (line, col) = crate::base::diag::line_col(&src.text, at.start);
+                self.push(
+                    src,
+                    Some(r.span()),
+                    format!("summary.blocks[{i}].ref"),
+                    format!(
+                        "“{}” 重复：summary.blocks[{j}].ref（第{line}行第{col}列）已经引用过这个块，请删去一个",
+                        r.get_ref()
+                    ),
+                );
+            } else {
+                first.insert(r.get_ref(), (i, r.span()));
+            }
+        }
+    }
 }

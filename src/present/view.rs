@@ -30,7 +30,7 @@ pub struct View {
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Render {
-    /// a4、a5 或 16k。
+    /// a4、a5、b5、16k、d16k 或 32k。
     pub paper: String,
     /// 每页顶端印的提示语，如“征求意见稿”“示例数据，非官方统计”。
     pub notice: Option<String>,
@@ -113,6 +113,16 @@ impl MetaView {
 pub struct Figure {
     pub value: f64,
     pub text: String,
+}
+
+impl Figure {
+    /// 零不带负号：数据或 Excel 里的 -0.0 印作 0.0，JSON 中的值也是 0。
+    pub fn new(value: f64, text: &str) -> Self {
+        Self {
+            value: crate::base::number::unsigned_zero_value(value),
+            text: crate::base::number::unsigned_zero(text).to_owned(),
+        }
+    }
 }
 
 /// 指标卡片上主数字一行的一段：大字（数字）或小字（单位、限定语、文字目标）。

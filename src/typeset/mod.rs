@@ -5,6 +5,7 @@ pub mod fonts;
 pub mod inspect;
 pub mod preflight;
 pub mod templates;
+pub mod weight;
 pub mod world;
 
 use std::path::PathBuf;
@@ -79,6 +80,9 @@ pub fn typeset_template(
     date: NaiveDate,
 ) -> Result<Typeset, Problems> {
     let label = label.to_owned();
+    // 超时、超页时要先看数据有多大；交给排版线程的是同一份数据的共享引用，不另占内存。
+    let data = Bytes::new(data);
+    let kept = data.clone();
     let main = Engine::template_id(template);
     let limits = engine.limits;
     let shared = engine.clone();
@@ -91,7 +95,7 @@ pub fn typeset_template(
             let world = DocWorld {
                 engine: &shared,
                 main,
-                data: Bytes::new(data),
+                data,
                 data_dir,
                 today: to_datetime(date),
             };
@@ -126,11 +130,18 @@ pub fn typeset_template(
             return Err(Problems(vec![Problem::new(
                 Origin::None,
                 label.as_str(),
-                format!(
-                    "排版超过 {} 秒仍未完成，已放弃。多半是模板里有失控的循环或递归；\
-                     若确实需要更长时间，可用 --time-limit 调高（单位：秒）",
-                    limits.time.as_secs_f64()
-                ),
+                match weight::describe(kept.as_slice()) {
+                    Some(data) => format!(
+                        "排版超过 {} 秒仍未完成，已放弃。{data}，多半是数据太多：请精简或拆成几份；\
+                         数据确实要这么多时，可用 --time-limit 调高（单位：秒）",
+                        limits.time.as_secs_f64()
+                    ),
+                    None => format!(
+                        "排版超过 {} 秒仍未完成，已放弃。多半是模板里有失控的循环或递归；\
+                         若确实需要更长时间，可用 --time-limit 调高（单位：秒）",
+                        limits.time.as_secs_f64()
+                    ),
+                },
             )]));
         }
         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
@@ -146,12 +157,20 @@ pub fn typeset_template(
         return Err(Problems(vec![Problem::new(
             Origin::None,
             label.as_str(),
-            format!(
-                "排出 {} 页，超过每份文档 {} 页的上限。多半是模板里有失控的循环；\
-                 若确实要排这么多页，可用 --max-pages 调高",
-                doc.pages().len(),
-                limits.pages
-            ),
+            match weight::describe(kept.as_slice()) {
+                Some(data) => format!(
+                    "排出 {} 页，超过每份文档 {} 页的上限。{data}，多半是数据太多：请精简或拆成几份；\
+                     数据确实要这么多时，可用 --max-pages 调高",
+                    doc.pages().len(),
+                    limits.pages
+                ),
+                None => format!(
+                    "排出 {} 页，超过每份文档 {} 页的上限。多半是模板里有失控的循环；\
+                     若确实要排这么多页，可用 --max-pages 调高",
+                    doc.pages().len(),
+                    limits.pages
+                ),
+            },
         )]));
     }
     Ok(Typeset { doc, warnings })
@@ -193,7 +212,17 @@ pub fn pdf(
         Problems(
             errors
                 .iter()
-                .map(|e| Problem::new(Origin::None, "PDF", format!("导出失败：{}", e.message)))
+                .map(|e| {
+                    let message = match e.message.strip_prefix("failed to process ") {
+                        // 字体文件在加载时已经核对过；仍然出错时把字体点出来，不留英文。
+                        Some(rest) => format!(
+                            "字体无法嵌入 PDF：{}（字体文件可能已损坏，或是 typst 不支持的格式；请换一个完好的字体文件）",
+                            rest.replace("malformed font", "字体文件格式有误")
+                        ),
+                        None => e.message.to_string(),
+                    };
+                    Problem::new(Origin::None, "PDF", format!("导出失败：{message}"))
+                })
                 .collect(),
         )
     })
@@ -228,7 +257,7 @@ fn diagnostic_problem(world: &DocWorld, d: &SourceDiagnostic) -> Problem {
         Severity::Error => "排版错误：",
         Severity::Warning => "排版警告：",
     });
-    message.push_str(&d.message);
+    message.push_str(&file_error_in_chinese(&d.message));
     if d.message.contains("access denied") || d.message.contains("escape the project root") {
         message.push_str("（模板只能读取模板目录和数据目录 /data/ 中的文件）");
     }
@@ -243,4 +272,32 @@ fn diagnostic_problem(world: &DocWorld, d: &SourceDiagnostic) -> Problem {
         message.push('）');
     }
     Problem::new(origin, "", message)
+}
+
+/// typst 读文件出错时的英文说法换成中文；`World::read` 给出的中文原因（括号里）原样保留。
+fn file_error_in_chinese(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("file not found (searched at ") {
+        return format!("文件不存在（{}）", rest.trim_end_matches(')'));
+    }
+    let fixed = [
+        (
+            "failed to load file (access denied)",
+            "无法读取文件（不允许读取这个位置）",
+        ),
+        (
+            "failed to load file (is a directory)",
+            "这是一个目录，不是文件",
+        ),
+        ("file is not valid UTF-8", "文件不是 UTF-8 编码"),
+        ("not a Typst source file", "不是 Typst 源文件"),
+    ];
+    for (en, zh) in fixed {
+        if message == en {
+            return zh.to_owned();
+        }
+    }
+    if let Some(rest) = message.strip_prefix("failed to load file (") {
+        return format!("无法读取文件：{}", rest.strip_suffix(')').unwrap_or(rest));
+    }
+    message.to_owned()
 }

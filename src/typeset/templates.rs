@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
+use crate::base::sandbox::Refused;
+
 static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
 /// 把内置模板写到一个目录（`jianbao init` 给数据集一份可改的副本）。
@@ -31,14 +33,18 @@ impl Templates {
         Self::Embedded
     }
 
-    /// 读取模板目录中的一个文件；`rel` 是相对模板根的路径，不含 `..`。
-    pub fn read(&self, rel: &str) -> Option<Vec<u8>> {
+    /// 读取模板目录中的一个文件；`rel` 是相对模板根的路径。与数据文件同一条规则（`sandbox::locate`）：
+    /// 符号链接只在目标仍在模板目录之内时跟随，拒绝时给出原因。
+    pub fn read(&self, rel: &str) -> Result<Vec<u8>, Refused> {
         match self {
             Self::Disk(dir) => {
-                let path = crate::base::sandbox::resolve(dir, rel)?;
-                std::fs::read(path).ok()
+                let path = crate::base::sandbox::locate(dir, rel)?;
+                std::fs::read(path).map_err(Refused::Io)
             }
-            Self::Embedded => EMBEDDED.get_file(rel).map(|f| f.contents().to_vec()),
+            Self::Embedded => EMBEDDED
+                .get_file(rel)
+                .map(|f| f.contents().to_vec())
+                .ok_or(Refused::Missing),
         }
     }
 

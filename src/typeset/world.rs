@@ -155,12 +155,21 @@ impl DocWorld<'_> {
         }
         let path = rooted.vpath().get_with_slash();
         let not_found = || FileError::NotFound(PathBuf::from(path));
+        // 拒绝的原因（符号链接指向外面、断开的链接……）照实告诉模板作者，而不是一律“找不到文件”。
+        let refused = |r: sandbox::Refused, root: &str| match r {
+            sandbox::Refused::Missing => not_found(),
+            other => FileError::Other(Some(other.reason(root).into())),
+        };
         if let Some(rel) = path.strip_prefix("/templates/") {
-            return self.engine.templates.read(rel).ok_or_else(not_found);
+            return self
+                .engine
+                .templates
+                .read(rel)
+                .map_err(|r| refused(r, sandbox::TEMPLATE_DIR));
         }
         if let Some(rel) = path.strip_prefix("/data/") {
             let dir = self.data_dir.as_ref().ok_or_else(not_found)?;
-            let real = sandbox::resolve(dir, rel).ok_or(FileError::AccessDenied)?;
+            let real = sandbox::locate(dir, rel).map_err(|r| refused(r, sandbox::DATA_DIR))?;
             return std::fs::read(&real).map_err(|e| FileError::from_io(e, &real));
         }
         Err(FileError::AccessDenied)

@@ -425,3 +425,50 @@ pub fn pdf_text(pdf: &Path) -> String {
 pub fn compact(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
+
+/// 把示例数据的 counties.xlsx 原样重写一遍（第 2 行表头，第 3–11 行九个县区，A 列县区名，B–I 列八个指标），
+/// `edit` 可以改写某些单元格：返回 true 表示它已经写了这一格。
+pub fn rewrite_counties(
+    dir: &Path,
+    edit: impl Fn(&mut rust_xlsxwriter::Worksheet, u32, u16, &calamine::Data) -> bool,
+) {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let path = dir.join("counties.xlsx");
+    let mut book = open_workbook_auto(&path).unwrap();
+    let range = book.worksheet_range("指标").unwrap();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    let sheet = out.add_worksheet();
+    sheet.set_name("指标").unwrap();
+    let (r0, c0) = range.start().unwrap();
+    for (i, row) in range.rows().enumerate() {
+        for (j, d) in row.iter().enumerate() {
+            let (r, c) = (r0 + i as u32, (c0 as usize + j) as u16);
+            if edit(sheet, r, c, d) {
+                continue;
+            }
+            match d {
+                Data::Float(f) => sheet.write_number(r, c, *f).map(|_| ()),
+                Data::Int(i) => sheet.write_number(r, c, *i as f64).map(|_| ()),
+                Data::String(s) => sheet.write_string(r, c, s).map(|_| ()),
+                Data::Empty => Ok(()),
+                other => panic!("示例表格中没想到的单元格：{other:?}"),
+            }
+            .unwrap();
+        }
+    }
+    out.save(&path).unwrap();
+}
+
+/// 第 `row` 行（1 起，与 Excel 一致）第 `col` 列（0 起）。
+pub fn is(r: u32, c: u16, row: u32, col: u16) -> bool {
+    r + 1 == row && c == col
+}
+
+/// 给子进程发信号（如 `libc::SIGTERM`），不经 `kill` 命令。
+#[cfg(unix)]
+pub fn signal(child: &std::process::Child, signal: i32) {
+    let pid = i32::try_from(child.id()).expect("进程号放得进 i32");
+    // SAFETY: kill(2) 只是给这个进程号发信号；子进程还没被 wait 回收，进程号不会被别的进程重用。
+    let rc = unsafe { libc::kill(pid, signal) };
+    assert_eq!(rc, 0, "发信号失败：{}", std::io::Error::last_os_error());
+}

@@ -35,6 +35,20 @@ pub struct Extras {
     pub merges: Vec<Merge>,
 }
 
+/// 压缩包里单个部分解压后的上限：县区表格、数据表格的工作表和共享字符串远用不到这么多；
+/// 一个 1 MB 的 xlsx 可以装下解压后 1 GB 的文字，不先看一眼就交给 calamine，内存会涨到几 GB。
+pub const MAX_PART_BYTES: u64 = 64 << 20;
+
+/// 解压后超过上限的部分：(部分的名字, 解压后的字节数)。不是 zip（由 calamine 报错）时为 None。
+/// 只看压缩包目录里登记的大小，不解压。
+pub fn oversized(path: &Path) -> Option<(String, u64)> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).ok()?).ok()?;
+    (0..zip.len()).find_map(|i| {
+        let part = zip.by_index_raw(i).ok()?;
+        (part.size() > MAX_PART_BYTES).then(|| (part.name().to_owned(), part.size()))
+    })
+}
+
 /// 读一个工作表的附加信息；不是 xlsx/xlsm，或结构不认识时为 None（调用者按没有格式处理）。
 pub fn read(path: &Path, sheet: &str) -> Option<Extras> {
     let ext = path.extension()?.to_str()?.to_lowercase();
@@ -229,6 +243,7 @@ fn cells<R: std::io::BufRead>(source: R, styles: &[NumberFormat]) -> Extras {
     // 当前单元格：(位置, 有公式, 有值, 公式文字)。
     let mut current: Option<((usize, usize), bool, bool, String)> = None;
     let mut in_formula = false;
+    let mut in_value = false;
     while let Ok(event) = reader.read_event_into(&mut buf) {
         let start = matches!(event, Event::Start(_));
         match &event {
@@ -259,7 +274,10 @@ fn cells<R: std::io::BufRead>(source: R, styles: &[NumberFormat]) -> Extras {
                     c.3.push_str(&text);
                 }
             }
-            Event::Start(e) | Event::Empty(e) if e.local_name().as_ref() == b"v" => {
+            // 有的程序给没算过的公式写一个空的 <v/> 或 <v></v>：只有里面有文字才算保存了结果。
+            Event::Start(e) if e.local_name().as_ref() == b"v" => in_value = true,
+            Event::End(e) if e.local_name().as_ref() == b"v" => in_value = false,
+            Event::Text(t) if in_value && !t.is_empty() => {
                 if let Some(c) = current.as_mut() {
                     c.2 = true;
                 }

@@ -10,6 +10,21 @@ const NO_END: &str = "（「『【〔〈《“‘([{";
 /// 跟在数字后面、不能与数字拆开的单位或量词。
 const UNITS: &str =
     "年月日时分秒期号届次个项家户人元角万亿千百吨米里条座所台辆倍度℃亩公顷斤周岁%％‰";
+/// 标题末尾的文种词：可以在它之前换行（××会议精神｜学习资料）。与 lib/text.typ 的 genres 相同。
+const GENRES: [&str; 12] = [
+    "学习资料",
+    "学习读本",
+    "辅导读本",
+    "解读",
+    "汇编",
+    "简报",
+    "要点",
+    "分析",
+    "报告",
+    "一览表",
+    "实施意见",
+    "实施方案",
+];
 /// 标题可以在其后换行的连词。
 const JOINERS: &str = "暨和与及并";
 
@@ -185,6 +200,9 @@ pub fn title_break_ok(before: &str, after: &str, cx: &Context) -> bool {
         return true;
     }
     if JOINERS.contains(a) {
+        return true;
+    }
+    if GENRES.iter().any(|g| after.starts_with(g)) {
         return true;
     }
     // 地名与年份之间（平顶山市｜2025年），但不在日期中间（10月｜31日）。
