@@ -1,22 +1,20 @@
 //! 批量：一个进程排出全市版和各县区版。字体、模板只准备一次，文档在多个线程中并行排版，
-//! 每份文档排完即清理 typst 缓存（见 `typeset::typeset`），内存不随县区数增长。
+//! 每份文档排完即写出、清理 typst 缓存（见 `typeset::typeset`），内存不随县区数增长。
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::base::diag::{Origin, Problem, Problems};
-use crate::base::output;
+use crate::base::pool;
 use crate::project::Project;
+use crate::render::{Press, Template};
 use crate::typeset::Kind;
-use crate::typeset::world::Engine;
 
-/// 用户按了 Ctrl-C：不再开始新文档，已在排的写完（写出是原子的），然后结束。
-pub static CANCELLED: AtomicBool = AtomicBool::new(false);
+pub use crate::base::pool::CANCELLED;
 
 /// 一个版本：全市版（None）或某县区版。
 pub type Region = Option<String>;
@@ -161,10 +159,10 @@ pub fn output_path(out: &Path, region: &Region, file_name: &str) -> PathBuf {
     }
 }
 
-/// 并行排出所有版本的所有文档。`progress` 在每份文档完成时调用（完成数，总数，结果）。
+/// 并行排出所有版本的所有文档，每份排好即写出。`progress` 在每份文档完成时调用（完成数，总数，结果）。
 pub fn run(
     project: &Project,
-    engine: &Engine,
+    press: &Press,
     regions: &[Region],
     kinds: &[Kind],
     out: &Path,
@@ -179,26 +177,21 @@ pub fn run(
     let mut order: Vec<usize> = (0..tasks.len()).collect();
     order.sort_by_key(|&i| tasks[i].1 != Kind::Booklet);
     let total = tasks.len();
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; total]);
-    // 普通线程逐份取任务：每份文档的用时就是它自己的用时；typst 内部的并行排版仍用 rayon 的全局线程池。
-    std::thread::scope(|scope| {
-        for _ in 0..jobs.clamp(1, total.max(1)) {
-            scope.spawn(|| {
-                while let Some(&i) = order.get(next.fetch_add(1, Ordering::SeqCst)) {
-                    if CANCELLED.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let (region, kind) = &tasks[i];
-                    let outcome = one(project, engine, region, *kind, out, Instant::now());
-                    let n = done.fetch_add(1, Ordering::SeqCst) + 1;
-                    progress(n, total, &outcome);
-                    results.lock().expect("锁未中毒")[i] = Some(outcome);
-                }
-            });
-        }
-    });
+    pool::run(
+        total,
+        jobs,
+        &|k| order[k],
+        &|i| {
+            let (region, kind) = &tasks[i];
+            one(project, press, region, *kind, out, Instant::now())
+        },
+        &|n, i, outcome| {
+            progress(n, total, &outcome);
+            results.lock().expect("锁未中毒")[i] = Some(outcome);
+            true
+        },
+    );
     results
         .into_inner()
         .expect("锁未中毒")
@@ -210,7 +203,7 @@ pub fn run(
 
 fn one(
     project: &Project,
-    engine: &Engine,
+    press: &Press,
     region: &Region,
     kind: Kind,
     out: &Path,
@@ -223,16 +216,10 @@ fn one(
         let view = project
             .view_for(region.as_deref())
             .map_err(|p| (Stage::Data, p))?;
-        let r = project
-            .render(engine, &view, kind)
-            .map_err(|p| (Stage::Render, p))?;
         let path = output_path(out, region, &Project::file_name(&view, kind));
-        output::write_atomic(&path, &r.pdf).map_err(|e| {
-            (
-                Stage::Render,
-                Problems(vec![Problem::new(Origin::None, "", format!("{e:#}"))]),
-            )
-        })?;
+        let w = press
+            .write(&view, &Template::Builtin(kind), &path)
+            .map_err(|p| (Stage::Render, p))?;
         let rel = path
             .strip_prefix(out)
             .unwrap_or(&path)
@@ -240,11 +227,11 @@ fn one(
             .into_owned();
         Ok(OutcomeResult::Written {
             path: rel,
-            pages: r.pages,
-            bytes: r.pdf.len(),
-            sha256: hex(&Sha256::digest(&r.pdf)),
-            warnings: r.warnings,
-            findings: r.findings,
+            pages: w.pages,
+            bytes: w.bytes,
+            sha256: w.sha256,
+            warnings: w.warnings,
+            findings: w.findings,
         })
     })();
     let result = result.unwrap_or_else(|(stage, p)| OutcomeResult::Failed {

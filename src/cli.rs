@@ -61,7 +61,9 @@ pub enum Command {
     )]
     Init(InitArgs),
     /// 基准测试：示例数据批量、生成的大批量（默认 500 个地区），可与官方 typst 命令行对比
-    #[command(after_help = "示例：\n  jianbao bench --regions 100 -j 2")]
+    #[command(
+        after_help = "示例：\n  jianbao bench --regions 100 -j 2\n  jianbao bench --check            速度守卫（CI 用），低于下限时失败"
+    )]
     Bench(BenchArgs),
 }
 
@@ -175,6 +177,12 @@ fn positive(s: &str) -> Result<usize, String> {
     }
 }
 
+/// 编号份数：1 到 999999（份号是六位数字），多了直接拒绝，不悄悄截断。
+fn copy_count(s: &str) -> Result<usize, String> {
+    let n = positive(s)?;
+    jianbao::copies::Copies::numbered(n).map(|_| n)
+}
+
 /// 预览分辨率的范围（--dpi）。
 pub const DPI_RANGE: std::ops::RangeInclusive<u32> = 20..=600;
 
@@ -210,8 +218,8 @@ pub struct BuildArgs {
     /// 改用自己写的模板排一份文档：一个 .typ 文件，或模板目录中的名字（如 gongwen，即 gongwen/main.typ）
     #[arg(long, value_name = "模板")]
     pub template: Option<String>,
-    /// 编号印 N 份：封面左上角印六位份号（000001 起），文件名带份号
-    #[arg(long, value_name = "N", value_parser = positive, conflicts_with = "recipients")]
+    /// 编号印 N 份（最多 999999 份）：封面左上角印六位份号（000001 起），文件名带份号；每份排好即写出，显示进度
+    #[arg(long, value_name = "N", value_parser = copy_count, conflicts_with = "recipients")]
     pub copies: Option<usize>,
     /// 按名单每人一份（CSV 或文本，每行一个名字）：份号之外每页底边印浅色的“发给：某某”
     #[arg(long, value_name = "名单")]
@@ -366,6 +374,9 @@ pub struct BenchArgs {
     /// 编号份数的对照：N 份编号的手册与一页纸，对比 N 次独立的 jianbao build（默认 0，不测）
     #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
     pub copies: usize,
+    /// 只跑速度守卫：同一次运行中，批量须比“每份文档一台新引擎”的参照快到规定的倍数，否则失败（CI 用）
+    #[arg(long)]
+    pub check: bool,
 }
 
 /// clap 的帮助页默认是英文标题；这里逐层换成中文。

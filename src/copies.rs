@@ -1,13 +1,19 @@
 //! 编号的份数（份号）：`--copies N` 或 `--recipients 名单.csv`。每一份封面左上角印六位份号（GB/T 9704），
 //! 给了名单时每页底边再印浅色的“发给：某某”。各份只差封面上的几个字，typst 的排版缓存让其余各页直接复用。
+//!
+//! 各份逐份排、排好即写出（[`run`]）：内存不随份数增长，第一份在最后一份排出之前就已在磁盘上，
+//! 中途出错或中断时已写出的各份都是完整的。
 
 use std::path::Path;
+use std::sync::Mutex;
 
 use crate::base::diag::{Origin, Problem, Problems};
+use crate::base::pool;
 use crate::base::text::one_line;
 use crate::present::view::View;
+use crate::render::{Press, Template, Written};
 
-/// 一次最多编的份数：份号是六位数字。
+/// 一次最多编的份数：份号是六位数字（000001–999999）。更多的份数直接拒绝，不悄悄截断。
 pub const MAX_COPIES: usize = 999_999;
 /// 名单中一个名字最多的字数。
 pub const MAX_NAME_CHARS: usize = 40;
@@ -19,18 +25,99 @@ pub struct Copy {
     pub recipient: Option<String>,
 }
 
-/// N 份，份号 000001 起。
-pub fn numbered(n: usize) -> Vec<Copy> {
-    (1..=n.min(MAX_COPIES))
-        .map(|i| Copy {
-            no: format!("{i:06}"),
-            recipient: None,
-        })
-        .collect()
+/// 要编的各份：N 份只有份号，或名单上每人一份。按序号现取，一百万份也不占内存。
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Copies {
+    Numbered(usize),
+    Named(Vec<String>),
+}
+
+impl Copies {
+    /// N 份，份号 000001 起；超过上限时说明上限。
+    pub fn numbered(n: usize) -> Result<Self, String> {
+        if n == 0 || n > MAX_COPIES {
+            return Err(format!(
+                "份数须在 1 到 {MAX_COPIES} 之间（份号是六位数字），实际为 {n}"
+            ));
+        }
+        Ok(Self::Numbered(n))
+    }
+
+    pub fn len(&self) -> usize {
+        match self {
+            Self::Numbered(n) => *n,
+            Self::Named(names) => names.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// 第 `i` 份（从 0 起）。
+    pub fn get(&self, i: usize) -> Copy {
+        Copy {
+            no: format!("{:06}", i + 1),
+            recipient: match self {
+                Self::Numbered(_) => None,
+                Self::Named(names) => Some(names[i].clone()),
+            },
+        }
+    }
+
+    /// 名单上的名字（只有份号时为空）。
+    pub fn names(&self) -> &[String] {
+        match self {
+            Self::Numbered(_) => &[],
+            Self::Named(names) => names,
+        }
+    }
+}
+
+/// 逐份排出并写出每一份的每种文档，`jobs` 个线程。每写出一份调用一次 `progress(完成数, 总数, 写出的文件)`。
+/// 某一份出错时不再开始新的，返回那个错误；已写出的各份保留（都是完整的）。返回写出的文件数。
+pub fn run(
+    press: &Press,
+    view: &View,
+    copies: &Copies,
+    templates: &[Template],
+    out: &Path,
+    jobs: usize,
+    progress: &(dyn Fn(usize, usize, &Written) + Sync),
+) -> Result<usize, Problems> {
+    let per_copy = templates.len();
+    let total = copies.len() * per_copy;
+    let failure: Mutex<Option<Problems>> = Mutex::new(None);
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    pool::run(
+        total,
+        jobs,
+        &|k| k,
+        &|i| {
+            let (copy, template) = (copies.get(i / per_copy), &templates[i % per_copy]);
+            let name = file_name(&template.file_name(view), &copy);
+            press.write(&view_of(view, &copy), template, &out.join(name))
+        },
+        &|n, _, result| match result {
+            Ok(w) => {
+                written.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                progress(n, total, &w);
+                true
+            }
+            Err(p) => {
+                failure.lock().expect("锁未中毒").get_or_insert(p);
+                false
+            }
+        },
+    );
+    match failure.into_inner().expect("锁未中毒") {
+        Some(p) => Err(p),
+        None => Ok(written.into_inner()),
+    }
 }
 
 /// 名单（CSV 或纯文本，每行一个名字，取第一列）：每人一份。第一行是“姓名”“收件人”等表头时跳过。
-pub fn from_recipients(path: &Path) -> Result<Vec<Copy>, Problems> {
+pub fn from_recipients(path: &Path) -> Result<Copies, Problems> {
     let problem = |row: usize, msg: String| {
         Problem::new(
             Origin::Cell {
@@ -101,14 +188,7 @@ pub fn from_recipients(path: &Path) -> Result<Vec<Copy>, Problems> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(names
-        .into_iter()
-        .enumerate()
-        .map(|(i, name)| Copy {
-            no: format!("{:06}", i + 1),
-            recipient: Some(name),
-        })
-        .collect())
+    Ok(Copies::Named(names))
 }
 
 /// 这一份的视图：只改份号和发放对象，其余与原视图相同。

@@ -8,43 +8,67 @@ use typst_layout::PagedDocument;
 const SHEET_COLUMNS: usize = 4;
 /// 总览图中页与页之间、页与边之间的空隙（像素）。
 const GAP: u32 = 16;
+/// 总览图的分辨率：页面图的一半，但不超过 48 dpi——高 dpi 的预览不让总览图跟着变大。
+const SHEET_MAX_DPI: f32 = 48.0;
 
-/// 把第 `pages` 页（从 1 起）画成 PNG，每英寸 `dpi` 像素。超出文档的页码略去。
-pub fn pages(doc: &PagedDocument, pages: &[usize], dpi: f32) -> Vec<(usize, Pixmap)> {
-    let options = typst_render::RenderOptions {
+/// 画第 `pages` 页（从 1 起，超出文档的页码略去），每英寸 `dpi` 像素，逐页交给 `emit(页码, 图)`，
+/// 同时把每页以低分辨率另画进总览图（各页缩成一半、四页一行、浅灰底），最后返回总览图。
+///
+/// 一页画好就交出去、随即放掉：不论多少页、多高的 dpi，内存里同时只有一页全尺寸的图和一张小的总览图。
+pub fn render<E>(
+    doc: &PagedDocument,
+    pages: &[usize],
+    dpi: f32,
+    emit: &mut dyn FnMut(usize, Pixmap) -> Result<(), E>,
+) -> Result<Option<Pixmap>, E> {
+    let pages: Vec<(usize, &typst_layout::Page)> = pages
+        .iter()
+        .filter_map(|&n| Some((n, doc.pages().get(n.checked_sub(1)?)?)))
+        .collect();
+    let sheet_dpi = (dpi / 2.0).min(SHEET_MAX_DPI);
+    let options = |dpi: f32| typst_render::RenderOptions {
         pixel_per_pt: (f64::from(dpi) / 72.0).into(),
         ..Default::default()
     };
-    pages
-        .iter()
-        .filter_map(|&n| {
-            let page = doc.pages().get(n.checked_sub(1)?)?;
-            Some((n, typst_render::render(page, &options)))
-        })
-        .collect()
+    let mut sheet = contact_sheet(&pages, sheet_dpi);
+    for (i, (n, page)) in pages.iter().enumerate() {
+        emit(*n, typst_render::render(page, &options(dpi)))?;
+        if let Some(sheet) = &mut sheet {
+            let cell = typst_render::render(page, &options(sheet_dpi));
+            let (col, row) = ((i % SHEET_COLUMNS) as u32, (i / SHEET_COLUMNS) as u32);
+            let (w, h) = cell_size(&pages, sheet_dpi);
+            sheet.draw_pixmap(
+                (GAP + col * (w + GAP)) as i32,
+                (GAP + row * (h + GAP)) as i32,
+                cell.as_ref(),
+                &PixmapPaint::default(),
+                Transform::identity(),
+                None,
+            );
+        }
+    }
+    Ok(sheet)
 }
 
-/// 总览图：各页缩成一半，四页一行，浅灰底。
-pub fn contact_sheet(images: &[(usize, Pixmap)]) -> Option<Pixmap> {
-    let cell_w = images.iter().map(|(_, p)| p.width() / 2).max()?;
-    let cell_h = images.iter().map(|(_, p)| p.height() / 2).max()?;
-    let columns = images.len().min(SHEET_COLUMNS) as u32;
-    let rows = images.len().div_ceil(SHEET_COLUMNS) as u32;
-    let mut sheet = Pixmap::new(columns * (cell_w + GAP) + GAP, rows * (cell_h + GAP) + GAP)?;
-    sheet.fill(Color::from_rgba8(0xdd, 0xdd, 0xdd, 0xff));
-    for (i, (_, page)) in images.iter().enumerate() {
-        let (col, row) = ((i % SHEET_COLUMNS) as u32, (i / SHEET_COLUMNS) as u32);
-        let x = (GAP + col * (cell_w + GAP)) as f32;
-        let y = (GAP + row * (cell_h + GAP)) as f32;
-        sheet.draw_pixmap(
-            0,
-            0,
-            page.as_ref(),
-            &PixmapPaint::default(),
-            Transform::from_scale(0.5, 0.5).post_translate(x, y),
-            None,
-        );
+/// 总览图中一格的大小：最大的一页在总览分辨率下的像素数。
+fn cell_size(pages: &[(usize, &typst_layout::Page)], dpi: f32) -> (u32, u32) {
+    let px = |pt: f64| (pt * f64::from(dpi) / 72.0).ceil() as u32;
+    pages.iter().fold((0, 0), |(w, h), (_, p)| {
+        let size = p.frame.size();
+        (w.max(px(size.x.to_pt())), h.max(px(size.y.to_pt())))
+    })
+}
+
+/// 空白的总览图（浅灰底），大小按页数和最大的一页算好。
+fn contact_sheet(pages: &[(usize, &typst_layout::Page)], dpi: f32) -> Option<Pixmap> {
+    if pages.is_empty() {
+        return None;
     }
+    let (w, h) = cell_size(pages, dpi);
+    let columns = pages.len().min(SHEET_COLUMNS) as u32;
+    let rows = pages.len().div_ceil(SHEET_COLUMNS) as u32;
+    let mut sheet = Pixmap::new(columns * (w + GAP) + GAP, rows * (h + GAP) + GAP)?;
+    sheet.fill(Color::from_rgba8(0xdd, 0xdd, 0xdd, 0xff));
     Some(sheet)
 }
 

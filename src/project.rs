@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use crate::load::{DataSet, SourceFile};
 use crate::present::county::{self, Counties};
 use crate::present::{self, view::View};
-use crate::render::{self, Rendered};
+use crate::render::{Press, Rendered, Template};
 use crate::typeset::coverage::{Coverage, MAX_CHARS};
 use crate::typeset::templates::Templates;
 use crate::typeset::world::Engine;
@@ -71,50 +71,17 @@ impl Project {
 
     /// 输出文件名，如“商丘市-简报手册.pdf”“永城市-一页纸.pdf”。
     pub fn file_name(view: &View, kind: Kind) -> String {
-        format!("{}-{}.pdf", view.meta.edition_or_region(), kind.label())
+        Template::Builtin(kind).file_name(view)
     }
 
+    /// 这个数据集的排版设置（数据目录、编印日期），供 [`Press`] 排出每一份文档。
+    pub fn press(&self, engine: &Engine) -> Press {
+        Press::new(engine.clone(), Some(self.data.dir.clone()), self.date)
+    }
+
+    /// 排出一种内置文档（不写文件）：[`Press::render`] 的简写。
     pub fn render(&self, engine: &Engine, view: &View, kind: Kind) -> Result<Rendered, Problems> {
-        let ident = format!(
-            "jianbao/{}/{}/{}",
-            view.meta.region,
-            view.meta.edition_or_region(),
-            kind.label()
-        );
-        render::render(
-            engine,
-            view,
-            kind,
-            Some(self.data.dir.clone()),
-            self.date,
-            &ident,
-        )
-    }
-}
-
-impl Project {
-    /// 用自己写的模板排一份文档（见 `custom_template`）。
-    pub fn render_template(
-        &self,
-        engine: &Engine,
-        view: &View,
-        template: &CustomTemplate,
-    ) -> Result<Rendered, Problems> {
-        let ident = format!(
-            "jianbao/{}/{}/{}",
-            view.meta.region,
-            view.meta.edition_or_region(),
-            template.label
-        );
-        render::render_template(
-            engine,
-            view,
-            &template.main,
-            &template.label,
-            Some(self.data.dir.clone()),
-            self.date,
-            &ident,
-        )
+        self.press(engine).render(view, &Template::Builtin(kind))
     }
 }
 
@@ -127,6 +94,15 @@ pub struct CustomTemplate {
     pub main: String,
     /// 输出文件名中的名称，如 `gongwen`。
     pub label: String,
+}
+
+impl CustomTemplate {
+    pub fn template(&self) -> Template {
+        Template::Custom {
+            main: self.main.clone(),
+            label: self.label.clone(),
+        }
+    }
 }
 
 /// 解析 `--template`：一个存在的 .typ 文件（它所在的目录作为模板目录，可引用同目录的文件），

@@ -16,7 +16,7 @@ impl Progress {
             let bar = ProgressBar::new(total as u64);
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{spinner} [{elapsed_precise}] {bar:32} {pos}/{len} {msg}",
+                    "{spinner} [{elapsed_precise}] {bar:32} {pos}/{len} 还需约 {eta} {msg}",
                 )
                 .expect("进度条模板合法"),
             );
@@ -36,12 +36,29 @@ impl Progress {
             o.kind.label(),
             o.elapsed.as_secs_f64()
         );
+        self.step(n, total, line);
+    }
+
+    /// 第 `n` 份（共 `total` 份）完成：终端里推进度条，否则逐行输出。
+    pub fn step(&self, n: usize, total: usize, line: String) {
         match &self.bar {
             Some(bar) => {
                 bar.set_position(n as u64);
                 bar.set_message(line);
             }
-            None => eprintln!("[{n}/{total}] {line}"),
+            // 不在终端时（日志文件）：份数很多时只记每 1%，免得上万行。
+            None if total <= 200 || n == total || n.is_multiple_of(total / 100) => {
+                eprintln!("[{n}/{total}] {line}")
+            }
+            None => {}
+        }
+    }
+
+    /// 在进度条上方打印一行（警告），不打乱进度条。
+    pub fn println(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
         }
     }
 

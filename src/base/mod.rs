@@ -3,5 +3,6 @@
 pub mod diag;
 pub mod number;
 pub mod output;
+pub mod pool;
 pub mod sandbox;
 pub mod text;

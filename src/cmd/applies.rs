@@ -51,20 +51,6 @@ pub fn build(args: &BuildArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// 骑马订要求 4 的倍数页（至少 4 页）：一页、三页的文档拼不成，不能只是悄悄不写拼版文件。
-pub fn imposable(name: &str, pages: usize) -> Result<(), Failure> {
-    if pages >= 4 && pages.is_multiple_of(4) {
-        return Ok(());
-    }
-    Err(refuse(
-        "--impose",
-        format!(
-            "{name} 有 {pages} 页，骑马订拼版要求 4 的倍数页（至少 4 页），拼不成；\
-             请去掉 --impose，或让模板把页数补足到 4 的倍数"
-        ),
-    ))
-}
-
 /// `preview --pages`：要的页在哪份文档里都没有时报错，并说出各文档有几页。
 pub fn preview_pages(wanted: Option<&[usize]>, documents: &[(Kind, usize)]) -> Result<(), Failure> {
     let Some(wanted) = wanted else {
@@ -111,14 +97,6 @@ pub fn export(common: &CommonArgs) -> Result<(), Failure> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_multiples_of_four_are_imposable() {
-        assert!(imposable("x", 8).is_ok());
-        for n in [0, 1, 3, 6] {
-            assert!(imposable("x", n).is_err());
-        }
-    }
 
     #[test]
     fn pages_beyond_every_document_are_refused() {

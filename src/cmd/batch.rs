@@ -40,7 +40,7 @@ pub fn run(args: cli::BatchArgs) -> Result<(), Failure> {
     let bar = report::Progress::new(regions.len() * kinds.len(), std::io::stderr().is_terminal());
     let outcomes = batch::run(
         &project,
-        &engine,
+        &project.press(&engine),
         &regions,
         &kinds,
         &args.output.out,

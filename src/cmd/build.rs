@@ -1,16 +1,20 @@
 //! `jianbao build`：排出一个版本（全市版或某县区版）的简报手册和一页纸，或用 `--template` 选的模板排一份文档；
 //! 可编号份数（`--copies`、`--recipients`），可另写骑马订拼版（`--impose saddle`）。
 
+use std::io::IsTerminal;
 use std::time::Instant;
 
 use jianbao::base::diag::{Problem, Problems};
 use jianbao::base::output;
-use jianbao::copies;
-use jianbao::project::{self, Project};
-use jianbao::typeset::Kind;
+use jianbao::copies::{self, Copies};
+use jianbao::present::view::View;
+use jianbao::project;
+use jianbao::render::{Press, Template, Written};
 use jianbao::typeset::world::Engine;
 
-use super::{EXIT_INTERRUPTED, Failure, engine, interrupted, prepare, stop_on_ctrl_c};
+use super::{
+    EXIT_INTERRUPTED, Failure, default_jobs, engine, interrupted, prepare, stop_on_ctrl_c,
+};
 use crate::{cli, report};
 
 pub fn run(mut args: cli::BuildArgs) -> Result<(), Failure> {
@@ -34,116 +38,161 @@ pub fn run(mut args: cli::BuildArgs) -> Result<(), Failure> {
     let engine = engine(&args.common, &project)?
         .with_limits(args.output.limits())
         .with_standard(args.common.standard());
-    let kinds = args.output.kinds();
     let copies = match (args.copies, &args.recipients) {
-        (Some(n), _) => copies::numbered(n),
+        (Some(n), _) => Some(Copies::numbered(n).map_err(|m| {
+            Failure::Setup(Problems(vec![Problem::new(
+                jianbao::base::diag::Origin::None,
+                "--copies",
+                m,
+            )]))
+        })?),
         (None, Some(list)) => {
             let copies = copies::from_recipients(list).map_err(Failure::Data)?;
             check_names(&engine, list, &copies)?;
-            copies
+            Some(copies)
         }
-        (None, None) => Vec::new(),
+        (None, None) => None,
     };
-    // 先排好全部文档再写出：任何一份出错，都不留下任何 PDF。
-    let mut done = Vec::new();
-    if let Some(custom) = &custom {
-        let started = Instant::now();
-        let r = project
-            .render_template(&engine, &view, custom)
-            .map_err(Failure::Render)?;
-        let name = format!("{}-{}.pdf", view.meta.edition_or_region(), custom.label);
-        done.push((name, r, started.elapsed()));
+    let templates: Vec<Template> = match &custom {
+        Some(c) => vec![c.template()],
+        None => args
+            .output
+            .kinds()
+            .into_iter()
+            .map(Template::Builtin)
+            .collect(),
+    };
+    let impose = args
+        .impose
+        .is_some()
+        .then(|| jianbao::postpress::SaddleOptions {
+            creep_mm: args.creep.unwrap_or(0.0),
+            marks: args.common.marks,
+        });
+    let press = project.press(&engine).with_impose(impose);
+    match copies {
+        Some(copies) => numbered(&press, &view, &copies, &templates, &args.output.out),
+        None => whole(&press, &view, &templates, &args.output.out),
     }
-    for kind in kinds.into_iter().filter(|_| custom.is_none()) {
-        if copies.is_empty() {
-            let started = Instant::now();
-            let r = project
-                .render(&engine, &view, kind)
-                .map_err(Failure::Render)?;
-            done.push((Project::file_name(&view, kind), r, started.elapsed()));
-        }
-        for copy in &copies {
-            if interrupted() {
-                break;
-            }
-            let started = Instant::now();
-            let r = project
-                .render(&engine, &copies::view_of(&view, copy), kind)
-                .map_err(Failure::Render)?;
-            let name = copies::file_name(&Project::file_name(&view, kind), copy);
-            done.push((name, r, started.elapsed()));
-        }
-    }
+}
+
+/// 没有编号份数：几种文档同时排，全部排好再写出，任何一份出错都不留下任何 PDF。
+fn whole(
+    press: &Press,
+    view: &View,
+    templates: &[Template],
+    out: &std::path::Path,
+) -> Result<(), Failure> {
+    let started = Instant::now();
+    let done = press.render_all(view, templates, default_jobs());
     if interrupted() {
         eprintln!("已中断，没有写出任何文件。");
         return Err(Failure::Exit(EXIT_INTERRUPTED));
     }
-    if args.impose.is_some() {
-        let opts = jianbao::postpress::SaddleOptions {
-            creep_mm: args.creep.unwrap_or(0.0),
-            marks: args.common.marks,
-        };
-        let mut imposed = Vec::new();
-        for (name, r, _) in done
-            .iter()
-            .filter(|(n, _, _)| custom.is_some() || n.contains(Kind::Booklet.label()))
-        {
-            super::applies::imposable(name, r.pages)?;
-            let started = Instant::now();
-            let pdf = jianbao::postpress::impose_saddle(&r.pdf, &opts).map_err(|e| {
-                Failure::Render(Problems(vec![Problem::new(
-                    jianbao::base::diag::Origin::None,
-                    "拼版",
-                    format!("{name}：{e}"),
-                )]))
-            })?;
-            let name = name.replacen(".pdf", "-拼版.pdf", 1);
-            imposed.push((name, r.pages / 2, pdf, started.elapsed()));
-        }
-        for (name, sheets, pdf, took) in imposed {
-            let path = args.output.out.join(&name);
-            output::write_atomic(&path, &pdf)?;
-            println!(
-                "{}：{} 面（{} 张纸双面），{}，用时 {:.2} 秒",
-                path.display(),
-                sheets,
-                sheets / 2,
-                report::human_bytes(pdf.len()),
-                took.as_secs_f64()
-            );
-        }
-    }
-    let findings: Vec<_> = done
-        .iter()
-        .flat_map(|(_, r, _)| r.findings.clone())
-        .collect();
+    let took = started.elapsed();
+    let done = done.map_err(failure)?;
+    let findings: Vec<_> = done.iter().flat_map(|r| r.findings.clone()).collect();
     super::print_findings(&findings);
-    for (name, r, took) in done {
-        let path = args.output.out.join(name);
-        output::write_atomic(&path, &r.pdf)?;
-        for w in &r.warnings {
-            eprintln!("{w}");
-        }
-        println!(
-            "{}：{} 页，{}，用时 {:.2} 秒",
-            path.display(),
-            r.pages,
-            report::human_bytes(r.pdf.len()),
-            took.as_secs_f64()
-        );
+    for (template, r) in templates.iter().zip(done) {
+        let w = r.write(&out.join(template.file_name(view)))?;
+        print_written(&w);
     }
+    println!(
+        "共 {} 份文档，排版与导出用时 {:.2} 秒",
+        templates.len(),
+        took.as_secs_f64()
+    );
     Ok(())
 }
 
-/// 名单中的字也要有字体，否则份上印出方框。
-fn check_names(
-    engine: &Engine,
-    list: &std::path::Path,
-    copies: &[copies::Copy],
+/// 编号份数：逐份排、排好即写出，内存不随份数增长；先说明份数和上限，过程中显示进度。
+fn numbered(
+    press: &Press,
+    view: &View,
+    copies: &Copies,
+    templates: &[Template],
+    out: &std::path::Path,
 ) -> Result<(), Failure> {
+    let total = copies.len() * templates.len();
+    let jobs = default_jobs();
+    println!(
+        "编号 {} 份（份号最多 {} 份），每份 {} 种文档，共 {total} 个文件；{jobs} 个线程，每份排好即写出到 {}",
+        copies.len(),
+        copies::MAX_COPIES,
+        templates.len(),
+        out.display()
+    );
+    let started = Instant::now();
+    let terminal = std::io::stderr().is_terminal();
+    let bar = report::Progress::new(total, terminal);
+    // 版面检查的发现各份相同：只留第一份的，不随份数攒起来。
+    let findings = std::sync::Mutex::new(Vec::new());
+    let result = copies::run(press, view, copies, templates, out, jobs, &|n, total, w| {
+        if w.path.to_string_lossy().ends_with("-000001.pdf") {
+            findings
+                .lock()
+                .expect("锁未中毒")
+                .extend(w.findings.iter().cloned());
+        }
+        let name = w.path.file_name().unwrap_or_default().to_string_lossy();
+        bar.step(n, total, format!("{name}：{} 页", w.pages));
+        for warning in &w.warnings {
+            bar.println(warning);
+        }
+    });
+    bar.finish();
+    super::print_findings(&findings.into_inner().expect("锁未中毒"));
+    let written = result.map_err(failure)?;
+    if interrupted() {
+        eprintln!("已中断：写出 {written} 个文件（共 {total} 个），都是完整的。");
+        return Err(Failure::Exit(EXIT_INTERRUPTED));
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "已写出 {written} 个文件到 {}，用时 {secs:.2} 秒，每份 {:.0} 毫秒",
+        out.display(),
+        secs * 1000.0 / copies.len() as f64
+    );
+    Ok(())
+}
+
+/// 拼不成版（页数不是 4 的倍数）是选项用不上，属用法问题（退出码 2）；其余是排版失败。
+fn failure(p: Problems) -> Failure {
+    if p.0
+        .iter()
+        .any(|x| x.field == jianbao::render::IMPOSE_OPTION)
+    {
+        Failure::Setup(p)
+    } else {
+        Failure::Render(p)
+    }
+}
+
+fn print_written(w: &Written) {
+    for warning in &w.warnings {
+        eprintln!("{warning}");
+    }
+    println!(
+        "{}：{} 页，{}",
+        w.path.display(),
+        w.pages,
+        report::human_bytes(w.bytes)
+    );
+    if let Some((path, sides, bytes)) = &w.imposed {
+        println!(
+            "{}：{} 面（{} 张纸双面），{}",
+            path.display(),
+            sides,
+            sides / 2,
+            report::human_bytes(*bytes)
+        );
+    }
+}
+
+/// 名单中的字也要有字体，否则份上印出方框。
+fn check_names(engine: &Engine, list: &std::path::Path, copies: &Copies) -> Result<(), Failure> {
     let mut problems = Problems::default();
-    for c in copies {
-        let name = c.recipient.as_deref().unwrap_or("");
+    for name in copies.names() {
         for ch in engine.missing_chars(name) {
             problems.push(Problem::in_file(
                 list,

@@ -1,9 +1,11 @@
-//! `jianbao preview`：页面画成 PNG，再拼一张总览图。
+//! `jianbao preview`：页面画成 PNG，再拼一张总览图。与 build 走同一条路径（排版与全部版面检查），
+//! 只是最后画成图而不导出 PDF。
 
 use jianbao::base::output;
 use jianbao::preview;
 use jianbao::project::Project;
-use jianbao::typeset::{self, Kind};
+use jianbao::render::Template;
+use jianbao::typeset::Kind;
 
 use super::{Failure, engine, prepare};
 use crate::cli;
@@ -25,41 +27,44 @@ pub fn run(args: cli::PreviewArgs) -> Result<(), Failure> {
         })?),
         None => None,
     };
-    let engine = engine(&args.common, &project)?;
+    let engine = engine(&args.common, &project)?.with_standard(args.common.standard());
+    let press = project.press(&engine);
     let kinds = args.only.map_or(Kind::ALL.to_vec(), |k| vec![k]);
     let mut done = Vec::new();
     for kind in kinds {
-        let json = serde_json::to_vec(&view).expect("视图总能序列化");
-        let t = typeset::typeset(
-            &engine,
-            kind,
-            json,
-            Some(project.data.dir.clone()),
-            project.date,
-        )
-        .map_err(Failure::Render)?;
-        done.push((kind, t));
+        let laid = press
+            .lay_out(&view, &Template::Builtin(kind))
+            .map_err(Failure::Render)?;
+        for w in &laid.warnings {
+            eprintln!("{w}");
+        }
+        done.push((kind, laid));
     }
-    // 先排好全部文档再画：要的页哪份都没有时什么都不写。
+    // 先排好、查过全部文档再画：要的页哪份都没有时什么都不写。
     let sizes: Vec<(Kind, usize)> = done
         .iter()
-        .map(|(k, t)| (*k, t.doc.pages().len()))
+        .map(|(k, l)| (*k, l.doc.pages().len()))
         .collect();
     super::applies::preview_pages(wanted.as_deref(), &sizes)?;
-    for (kind, t) in done {
-        let all: Vec<usize> = (1..=t.doc.pages().len()).collect();
-        let pages = preview::pages(&t.doc, wanted.as_deref().unwrap_or(&all), args.dpi as f32);
+    for (kind, laid) in done {
+        let all: Vec<usize> = (1..=laid.doc.pages().len()).collect();
         let stem = Project::file_name(&view, kind)
             .trim_end_matches(".pdf")
             .to_owned();
-        for (n, image) in &pages {
-            let path = args.out.join(format!("{stem}-第{n}页.png"));
-            write_png(&path, image)?;
-        }
-        if let Some(sheet) = preview::contact_sheet(&pages) {
+        let mut count = 0;
+        let sheet = preview::render(
+            &laid.doc,
+            wanted.as_deref().unwrap_or(&all),
+            args.dpi as f32,
+            &mut |n, image| {
+                count += 1;
+                write_png(&args.out.join(format!("{stem}-第{n}页.png")), &image)
+            },
+        )?;
+        if let Some(sheet) = sheet {
             let path = args.out.join(format!("{stem}-总览.png"));
             write_png(&path, &sheet)?;
-            println!("{}：{} 页", path.display(), pages.len());
+            println!("{}：{count} 页", path.display());
         }
     }
     Ok(())

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use jianbao::base::output;
 use jianbao::present;
 use jianbao::project::{self, Project};
+use jianbao::render::Template;
 use jianbao::typeset::Kind;
 use jianbao::typeset::templates::Templates;
 use jianbao::typeset::world::Engine;
@@ -249,28 +250,34 @@ fn rebuild(
     if let Err(p) = project::check_fonts(engine.fonts(), &project) {
         return failed("数据有问题", &p);
     }
-    let mut done = Vec::new();
-    for kind in Kind::ALL {
-        match project.render(engine, &view, kind) {
-            Ok(r) => done.push((Project::file_name(&view, kind), r)),
-            Err(p) => return failed("排版失败", &p),
-        }
-    }
+    // 与 build 同一条路径：全部排好、通过检查之后才写出。
+    let press = project.press(engine);
+    let templates = Kind::ALL.map(Template::Builtin);
+    let done = match press.render_all(&view, &templates, super::default_jobs()) {
+        Ok(done) => templates
+            .iter()
+            .map(|t| t.file_name(&view))
+            .zip(done)
+            .collect::<Vec<_>>(),
+        Err(p) => return failed("排版失败", &p),
+    };
     let mut lines = Vec::new();
-    for (name, r) in &done {
-        let path = args.out.join(name);
-        if let Err(e) = output::write_atomic(&path, &r.pdf) {
-            eprintln!("写出失败：{e:#}");
-            return false;
-        }
-        for w in &r.warnings {
-            eprintln!("{w}");
+    for (name, r) in done {
+        let w = match r.write(&args.out.join(name)) {
+            Ok(w) => w,
+            Err(e) => {
+                eprintln!("写出失败：{e:#}");
+                return false;
+            }
+        };
+        for warning in &w.warnings {
+            eprintln!("{warning}");
         }
         lines.push(format!(
             "{}（{} 页，{}）",
-            path.display(),
-            r.pages,
-            report::human_bytes(r.pdf.len())
+            w.path.display(),
+            w.pages,
+            report::human_bytes(w.bytes)
         ));
     }
     println!(

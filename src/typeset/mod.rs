@@ -59,7 +59,7 @@ pub struct Typeset {
 ///
 /// typst 没有取消排版的办法：排版放在单独的线程里，超过 `engine.limits.time` 就不再等它，报错返回
 /// （那个线程在后台继续运行，直到进程结束；`build` 随即结束，`batch` 接着排其余文档）。
-/// 页数在排完后检查。
+/// 这里只排版并守住上限（时间、页数）；缺字、出界等版面检查都在 `render` 中，所有命令经过同一处。
 pub fn typeset(
     engine: &Engine,
     kind: Kind,
@@ -171,37 +171,6 @@ pub fn typeset_template(
                     limits.pages
                 ),
             },
-        )]));
-    }
-
-    let missing = inspect::missing_glyphs(&doc);
-    if !missing.is_empty() {
-        let list: Vec<String> = missing
-            .iter()
-            .map(|(page, c)| format!("第{page}页“{c}”（U+{:04X}）", *c as u32))
-            .collect();
-        return Err(Problems(vec![Problem::new(
-            Origin::None,
-            label.as_str(),
-            format!(
-                "字体缺字，印出来会是方框：{}。请改用字体已包含的字，或用 --font-path 加入含这些字的字体并在主题中指定",
-                list.join("，")
-            ),
-        )]));
-    }
-    let overflow = inspect::overflowing_text(&doc);
-    if !overflow.is_empty() {
-        let list: Vec<String> = overflow
-            .iter()
-            .map(|(page, text)| format!("第{page}页“{text}…”"))
-            .collect();
-        return Err(Problems(vec![Problem::new(
-            Origin::None,
-            label.as_str(),
-            format!(
-                "文字伸出页面之外：{}。多半是一长串没有空格、无法断行的字母或数字，请在数据中缩短或加空格",
-                list.join("，")
-            ),
         )]));
     }
     Ok(Typeset { doc, warnings })

@@ -2,7 +2,12 @@
 //!
 //! 1. 数据集的全部版本（示例数据为全市版加 9 个县区，共 20 份 PDF），一个进程、并行；
 //! 2. 生成的大批量（默认 500 个地区，1000 份 PDF），分段记录常驻内存，看它是否随数量增长；
-//! 3. 给出 `--typst` 时，对同样的文档逐份运行官方 `typst compile`，作为对照。
+//! 3. 给出 `--typst` 时，对同样的文档逐份运行官方 `typst compile`，作为对照；
+//! 4. `--copies N`：N 份编号的手册与一页纸（逐份写出），对照独立的 `jianbao build`。
+//!
+//! `--check` 只跑速度守卫（见 `check`），CI 用它。
+
+mod check;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -12,6 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use jianbao::batch::{self, Outcome, Region, Selection};
 use jianbao::project::Project;
+use jianbao::render::Template;
 use jianbao::typeset::Kind;
 
 use super::{Failure, default_jobs, engine, prepare};
@@ -26,6 +32,9 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let engine = engine(&args.common, &project)?;
     let setup = started.elapsed();
+    if args.check {
+        return check::run(&project, &args.common, &engine);
+    }
     let work = tempfile::tempdir().context("无法创建临时目录")?;
 
     println!("机器：{} 个处理器核，使用 {jobs} 个线程", default_jobs());
@@ -87,7 +96,9 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
             .collect();
         println!("  常驻内存变化：{}", series.join("，"));
     }
-    println!("  进程峰值内存（VmHWM）：{}\n", mib(memory("VmHWM")));
+    println!("  进程峰值内存（VmHWM）：{}", mib(memory("VmHWM")));
+    print_profile();
+    println!();
 
     // 3. 官方 typst 命令行对照。
     if let Some(typst) = &args.typst {
@@ -118,23 +129,44 @@ fn copies_bench(
     dir: &Path,
 ) -> Result<(), Failure> {
     let n = args.copies;
+    let copies =
+        jianbao::copies::Copies::numbered(n).map_err(|m| Failure::Other(anyhow::anyhow!("{m}")))?;
+    let templates: Vec<Template> = Kind::ALL.into_iter().map(Template::Builtin).collect();
+    let jobs = args.jobs.unwrap_or_else(default_jobs);
+    let out = dir.join("numbered");
+    // 常驻内存在排完 10% 和全部之后各记一次：逐份写出时两者应当相近。
+    let early = std::sync::Mutex::new(None);
     let started = Instant::now();
-    for copy in jianbao::copies::numbered(n) {
-        let view = jianbao::copies::view_of(&project.view, &copy);
-        for kind in Kind::ALL {
-            project
-                .render(engine, &view, kind)
-                .map_err(Failure::Render)?;
-        }
-    }
+    let checkpoint = (n * Kind::ALL.len() / 10).max(1);
+    jianbao::copies::run(
+        &project.press(engine),
+        &project.view,
+        &copies,
+        &templates,
+        &out,
+        jobs,
+        &|k, _, _| {
+            if k == checkpoint {
+                *early.lock().expect("锁未中毒") = Some(memory("VmRSS"));
+            }
+        },
+    )
+    .map_err(Failure::Render)?;
     let numbered = started.elapsed().as_secs_f64();
+    let late = memory("VmRSS");
+    let _ = std::fs::remove_dir_all(&out);
     println!(
-        "编号份数：{n} 份（手册与一页纸各 {n} 份）在一个进程中 {numbered:.2} 秒，每份 {:.0} 毫秒",
-        numbered * 1000.0 / n as f64
+        "编号份数：{n} 份（手册与一页纸各 {n} 份，逐份写出，{jobs} 个线程）{numbered:.2} 秒，每份 {:.0} 毫秒；\
+         常驻内存 10% 时 {}，全部写完 {}",
+        numbered * 1000.0 / n as f64,
+        mib(early.into_inner().expect("锁未中毒").unwrap_or(0)),
+        mib(late)
     );
+    // 独立的 jianbao build 每次都从头排：最多跑 20 次，按次数折算。
+    let runs = n.min(20);
     let exe = std::env::current_exe().context("找不到 jianbao 程序")?;
     let started = Instant::now();
-    for i in 0..n {
+    for i in 0..runs {
         let out = dir.join(format!("{i}"));
         let status = Command::new(&exe)
             .arg("build")
@@ -149,9 +181,9 @@ fn copies_bench(
         }
         let _ = std::fs::remove_dir_all(&out);
     }
-    let plain = started.elapsed().as_secs_f64();
+    let plain = started.elapsed().as_secs_f64() * n as f64 / runs as f64;
     println!(
-        "  对照：{n} 次独立的 jianbao build 共 {plain:.2} 秒 —— 编号份数快 {:.1} 倍",
+        "  对照：独立的 jianbao build（{runs} 次实测，折算为 {n} 次）共 {plain:.2} 秒 —— 编号份数快 {:.1} 倍",
         plain / numbered
     );
     Ok(())
@@ -167,7 +199,7 @@ fn timed_batch(
     let t = Instant::now();
     let outcomes = batch::run(
         project,
-        engine,
+        &project.press(engine),
         regions,
         &Kind::ALL,
         out,
@@ -184,6 +216,21 @@ fn timed_batch(
         )));
     }
     Ok((outcomes, wall))
+}
+
+/// 时间花在哪一步（各线程的用时相加，占渲染总用时的比例）。
+fn print_profile() {
+    let secs = jianbao::render::timing::snapshot();
+    let total: f64 = secs.iter().sum();
+    if total <= 0.0 {
+        return;
+    }
+    let parts: Vec<String> = jianbao::render::timing::STEPS
+        .iter()
+        .zip(secs)
+        .map(|(name, s)| format!("{name} {:.0}%（{s:.1} 秒）", s * 100.0 / total))
+        .collect();
+    println!("  用时分布（各线程相加）：{}", parts.join("，"));
 }
 
 fn print_run(title: &str, outcomes: &[Outcome], wall: Duration) {

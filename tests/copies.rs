@@ -1,0 +1,137 @@
+//! 编号份数逐份写出：第一份在最后一份排出之前就已在磁盘上，内存不随份数增长；份数的上限事先说明，超过就拒绝。
+
+mod common;
+
+use std::sync::Mutex;
+
+use common::*;
+use jianbao::copies::{self, Copies, MAX_COPIES};
+use jianbao::render::Template;
+use jianbao::typeset::Kind;
+
+/// 常驻内存（KiB）。
+#[cfg(target_os = "linux")]
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap()
+}
+
+#[test]
+fn each_copy_is_on_disk_as_soon_as_it_is_made() {
+    let project = load(&sample_dir());
+    let engine = engine(&project);
+    let out = tempfile::tempdir().unwrap();
+    let n = 5;
+    let copies = Copies::numbered(n).unwrap();
+    let templates = [Template::Builtin(Kind::Summary)];
+    let name = |i: usize| {
+        out.path()
+            .join(copies::file_name("商丘市-一页纸.pdf", &copies.get(i)))
+    };
+    let seen = Mutex::new(Vec::new());
+    let written = copies::run(
+        &project.press(&engine),
+        &project.view,
+        &copies,
+        &templates,
+        out.path(),
+        1,
+        &|k, total, w| {
+            assert_eq!(total, n);
+            // 报告第 k 份时，它已经完整地在磁盘上，后面的还没有。
+            assert_eq!(std::fs::read(&w.path).unwrap().len(), w.bytes);
+            assert!(name(k - 1).exists(), "第 {k} 份应已写出");
+            assert!(
+                !name(n - 1).exists() || k == n,
+                "第 {k} 份时最后一份不应已写出"
+            );
+            seen.lock().unwrap().push(w.path.clone());
+        },
+    )
+    .unwrap();
+    assert_eq!(written, n);
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(
+        seen,
+        (0..n).map(name).collect::<Vec<_>>(),
+        "按份号顺序逐份写出"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn memory_does_not_grow_with_the_number_of_copies() {
+    let project = load(&sample_dir());
+    let engine = engine(&project);
+    let out = tempfile::tempdir().unwrap();
+    let n = 60;
+    let copies = Copies::numbered(n).unwrap();
+    let templates = [
+        Template::Builtin(Kind::Booklet),
+        Template::Builtin(Kind::Summary),
+    ];
+    let rss = Mutex::new(Vec::new());
+    copies::run(
+        &project.press(&engine),
+        &project.view,
+        &copies,
+        &templates,
+        out.path(),
+        1,
+        &|k, _, _| rss.lock().unwrap().push((k, rss_kib())),
+    )
+    .unwrap();
+    let rss = rss.into_inner().unwrap();
+    // 前 20 份之后缓存已满；此后 40 份（80 个文件、约 20 MB 的 PDF）不应让内存跟着涨。
+    let at = |k: usize| rss.iter().find(|(i, _)| *i == k).unwrap().1 as f64 / 1024.0;
+    let (early, late) = (at(40), at(2 * n));
+    let bytes: u64 = std::fs::read_dir(out.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.metadata().unwrap().len())
+        .sum();
+    let written_mib = bytes as f64 / (1 << 20) as f64 * 40.0 / n as f64;
+    assert!(
+        late - early < written_mib / 4.0,
+        "第 20 份后 {early:.1} MiB，第 {n} 份后 {late:.1} MiB；这期间写出 {written_mib:.1} MiB"
+    );
+}
+
+#[test]
+fn the_copy_limit_is_stated_and_more_are_refused() {
+    let out = tempfile::tempdir().unwrap();
+    let too_many = (MAX_COPIES + 1).to_string();
+    let o = jianbao(&[
+        "build",
+        "--copies",
+        &too_many,
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("999999"), "{}", stderr(&o));
+    assert_no_pdf(out.path());
+    let help = stdout(&jianbao(&["build", "--help"]));
+    assert!(help.contains("最多 999999 份"), "{help}");
+    // 份数和上限在开始排之前就说明，每份写出时报告进度。
+    let o = jianbao(&[
+        "build",
+        "--copies",
+        "2",
+        "--only",
+        "summary",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("编号 2 份（份号最多 999999 份）"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stderr(&o).contains("[2/2]"), "{}", stderr(&o));
+}
