@@ -425,6 +425,16 @@ pub fn context(view: &View, label: &str, one_page: bool) -> preflight::Context {
             families.push(f.clone());
         }
     }
+    let roles = [
+        ("song", &r.fonts.song),
+        ("hei", &r.fonts.hei),
+        ("kai", &r.fonts.kai),
+        ("fangsong", &r.fonts.fangsong),
+        ("title", &r.fonts.title),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.clone()))
+    .collect();
     // 标题中的空格、数据给出的封面分行：在这些地方换行是数据的意思。
     let mut title_breaks = Vec::new();
     let mut titles: Vec<&str> = vec![&view.meta.title, &view.summary.title];
@@ -463,6 +473,7 @@ pub fn context(view: &View, label: &str, one_page: bool) -> preflight::Context {
             r.binding
         },
         families,
+        roles,
         accent: (!r.mono).then(|| r.accent.clone()),
         title_breaks,
     }

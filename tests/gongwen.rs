@@ -230,3 +230,41 @@ fn build_selects_the_template_by_name_or_by_file() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("找不到模板 “nope”"), "{}", stderr(&o));
 }
+
+#[test]
+fn signature_date_sits_four_characters_in_and_target_numbers_continue() {
+    let t = notice();
+    let doc = &t.doc;
+    let last = doc.pages().len() - 1;
+    let lines = inspect::placed_lines(doc, last);
+    // 成文日期：版记（“……印发”）之上最后一个以“日”结尾的行，右空四字（GB/T 9704 7.3.5.1）。
+    let date = lines
+        .iter()
+        .rfind(|l| l.text.ends_with('日') && !l.text.contains("印发"))
+        .expect("成文日期");
+    let char_w = BODY_W / CHARS as f64;
+    let gap = DINGKOU + BODY_W - date.right;
+    assert!(
+        (gap - 4.0 * char_w).abs() < 1.0,
+        "成文日期右空 {gap:.1} 毫米，应为四字 {:.1} 毫米",
+        4.0 * char_w
+    );
+    // 目标一览表在公文里连续编号：（1）（2）（3）……，不在每个任务处从头数起。
+    let mut numbers = Vec::new();
+    for page in 0..doc.pages().len() {
+        for l in inspect::placed_lines(doc, page) {
+            if let Some(rest) = l.text.strip_prefix('（')
+                && let Some((n, _)) = rest.split_once('）')
+                && let Ok(n) = n.parse::<usize>()
+            {
+                numbers.push(n);
+            }
+        }
+    }
+    let run: Vec<usize> = numbers.iter().copied().skip_while(|n| *n != 1).collect();
+    assert!(run.len() >= 5, "{numbers:?}");
+    assert!(
+        run.windows(2).all(|w| w[1] == w[0] + 1),
+        "编号应连续：{numbers:?}"
+    );
+}

@@ -20,6 +20,11 @@ fn cx() -> Context {
         one_page: false,
         binding: Binding::Sheet,
         families: vec!["Noto Serif SC".into(), "Noto Sans SC".into()],
+        roles: vec![
+            ("song".into(), vec!["Noto Serif SC".into()]),
+            ("fangsong".into(), vec!["Noto Serif SC".into()]),
+            ("hei".into(), vec!["Noto Sans SC".into()]),
+        ],
         accent: Some("#b5121b".into()),
         title_breaks: vec![],
     }
@@ -194,6 +199,27 @@ fn font_outside_the_theme() {
         Rule::FontFallback,
         1,
     );
+}
+
+#[test]
+fn a_role_the_template_requires_but_the_theme_lacks() {
+    // 公文模板要仿宋；主题的仿宋角色就是宋体：报出来，说明怎样加字体。
+    let doc = typeset_source(&format!(
+        "{HEAD}#metadata((\"fangsong\",))<jb-requires>正文。"
+    ));
+    let found = preflight::check(&doc, &cx());
+    let f = found
+        .iter()
+        .find(|f| f.rule == Rule::FontFallback)
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert!(
+        f.message.contains("仿宋") && f.message.contains("--font-path"),
+        "{}",
+        f.message
+    );
+    // 黑体角色有自己的字体：不报。
+    let doc = typeset_source(&format!("{HEAD}#metadata((\"hei\",))<jb-requires>正文。"));
+    assert!(preflight::check(&doc, &cx()).is_empty());
 }
 
 #[test]

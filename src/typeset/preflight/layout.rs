@@ -14,6 +14,9 @@ use typst_layout::PagedDocument;
 pub const RUNNING: &str = "jb-running";
 /// 封面标题、副标题、报头、落款日期等“标题”：只在词与词之间换行。
 pub const TITLE: &str = "jb-title";
+/// 模板要求的字体角色（`#metadata(("fangsong", "title"))<jb-requires>`）：主题没有为它们指定
+/// 自己的字体、与宋体角色同一字体时，版面检查报“字体回退”。
+pub const REQUIRES: &str = "jb-requires";
 /// 表题、框题：不得落在页尾。
 pub const CAPTION: &str = "jb-caption";
 
@@ -105,6 +108,8 @@ pub struct Layout {
     pub tables: Vec<usize>,
     /// 文档里有没有 `<jb-running>` 标记；没有时（自己写的模板）按位置判断页眉页脚。
     pub marked_running: bool,
+    /// 模板用 `<jb-requires>` 声明要用的字体角色。
+    pub required_roles: Vec<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -151,6 +156,15 @@ impl Walker {
                     return;
                 };
                 let label = content.label().map(|l| l.resolve().as_str().to_owned());
+                if label.as_deref() == Some(REQUIRES)
+                    && let Ok(Value::Array(roles)) = content.get_by_name("value")
+                {
+                    for r in roles.iter() {
+                        if let Value::Str(s) = r {
+                            self.layout.required_roles.push(s.to_string());
+                        }
+                    }
+                }
                 let open = match label.as_deref() {
                     Some(RUNNING) => {
                         self.layout.marked_running = true;

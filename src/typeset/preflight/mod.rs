@@ -160,6 +160,8 @@ pub struct Context {
     pub binding: Binding,
     /// 主题指定的全部字体族：版面上出现别的字体就是回退。
     pub families: Vec<String>,
+    /// 各字体角色（song、hei、kai、fangsong、title）的字体族：模板要求的角色不能只是宋体的替身。
+    pub roles: Vec<(String, Vec<String>)>,
     /// 强调色 #RRGGBB（单色版为 None）。
     pub accent: Option<String>,
     /// 数据给出的标题分行处、标题中的空格处：标题在这些地方换行是数据的意思。

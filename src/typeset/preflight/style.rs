@@ -39,6 +39,7 @@ pub fn check(layout: &Layout, doc: &PagedDocument, cx: &Context, add: &mut Add) 
     }
     struck(layout, add);
     fonts(layout, cx, add);
+    required_roles(layout, cx, add);
     if cx.one_page {
         too_small(layout, add);
     }
@@ -116,6 +117,41 @@ fn fonts(layout: &Layout, cx: &Context, add: &mut Add) {
                     "这段文字排成了主题没有指定的字体“{}”（指定的字体里没有这些字）；\
                      请用 --font-path 加入含这些字的字体，并在 meta.toml 的 [theme] 中指定",
                     r.family
+                ),
+            );
+        }
+    }
+}
+
+/// 模板要求的字体角色（如公文的仿宋、小标宋）没有自己的字体，悄悄用了宋体。
+fn required_roles(layout: &Layout, cx: &Context, add: &mut Add) {
+    let family = |role: &str| {
+        cx.roles
+            .iter()
+            .find(|(r, _)| r == role)
+            .and_then(|(_, f)| f.first().cloned())
+    };
+    let song = family("song");
+    for role in &layout.required_roles {
+        let name = match role.as_str() {
+            "fangsong" => "仿宋",
+            "title" => "小标宋",
+            "kai" => "楷体",
+            "hei" => "黑体",
+            _ => continue,
+        };
+        let f = family(role);
+        if f.is_some() && f == song {
+            add(
+                Rule::FontFallback,
+                0,
+                0.0,
+                0.0,
+                "",
+                format!(
+                    "模板要求{name}（{role} 角色），主题没有指定，排成了宋体“{}”；\
+                     请用 --font-path 加入{name}字体，并在 meta.toml 的 [theme.fonts] 中写 {role} = [\"字体名\"]",
+                    f.unwrap_or_default()
                 ),
             );
         }

@@ -254,6 +254,7 @@ mod tests {
             one_page: false,
             binding: super::super::Binding::Saddle,
             families: vec![],
+            roles: vec![],
             accent: None,
             title_breaks: vec![('会', '议')],
         }
