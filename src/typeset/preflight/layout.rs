@@ -310,7 +310,7 @@ pub fn read(doc: &PagedDocument) -> Layout {
             height: page.frame.height().to_pt(),
             ..Page::default()
         });
-        // 页眉页脚是页面元素，不在任何元素的起止标记里：换页时只保留跨页的元素（表格、长的块）。
+        // 跨页的元素（表格、长的块）起标记在前一页、止标记在后一页：打开的元素在页与页之间保留。
         w.walk(&page.frame, Transform::identity());
     }
     let marked = w.layout.marked_running;

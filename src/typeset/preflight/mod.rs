@@ -15,8 +15,6 @@ use std::fmt;
 use serde::Serialize;
 use typst_layout::PagedDocument;
 
-pub use layout::{CAPTION, RUNNING, TITLE};
-
 /// 检查项。
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -58,26 +56,6 @@ pub enum Rule {
 }
 
 impl Rule {
-    pub const ALL: [Rule; 17] = [
-        Rule::LineStartPunct,
-        Rule::LineEndPunct,
-        Rule::Squeezed,
-        Rule::Runt,
-        Rule::SplitNumber,
-        Rule::SplitTitle,
-        Rule::HeadingAtFoot,
-        Rule::TableHeaderAlone,
-        Rule::SingleNumbered,
-        Rule::BlankPage,
-        Rule::EmptyPage,
-        Rule::Overlap,
-        Rule::OutsideArea,
-        Rule::FontFallback,
-        Rule::MissingGlyph,
-        Rule::TooSmall,
-        Rule::LowContrast,
-    ];
-
     /// 中文名称，报告中用。
     pub fn name(self) -> &'static str {
         match self {
