@@ -539,3 +539,57 @@ fn long_titles_break_into_balanced_lines() {
     let (lo, hi) = (counts.iter().min().unwrap(), counts.iter().max().unwrap());
     assert!(hi - lo <= 2 && *lo >= 3, "标题分行不均衡：{lines:?}");
 }
+
+/// 随机大纲找到过的一例：四章、第一章标题 27 个字，目录页的点线压住了页码。
+#[test]
+fn contents_leaders_never_touch_the_page_numbers() {
+    let c = Case {
+        title: 1,
+        indicators: vec![
+            Fig::Growth(0, 0),
+            Fig::Growth(0, 0),
+            Fig::Growth(0, 0),
+            Fig::Growth(0, 0),
+            Fig::Value(8304221, 4, 3),
+            Fig::Words(18),
+            Fig::Growth(702, 2),
+        ],
+        chapters: vec![
+            (
+                27,
+                vec![
+                    (BlockKind::Tasks, None),
+                    (BlockKind::Trend(9, true), None),
+                    (BlockKind::Facts(7), None),
+                ],
+            ),
+            (6, vec![(BlockKind::Table(2, 2), Some(28))]),
+            (17, vec![(BlockKind::Trend(2, false), None)]),
+            (
+                15,
+                vec![
+                    (BlockKind::Indicators(false), None),
+                    (BlockKind::Targets, None),
+                ],
+            ),
+        ],
+        tasks: 2,
+        summary: false,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_case(dir.path(), &c);
+    let project = Project::load(dir.path(), &Default::default()).unwrap();
+    let engine = engine(&project);
+    let json = serde_json::to_vec(&project.view).unwrap();
+    let t = jianbao::typeset::typeset(
+        &engine,
+        Kind::Booklet,
+        json,
+        Some(project.data.dir.clone()),
+        project.date,
+    )
+    .unwrap_or_else(|p| panic!("{p}"))
+    .doc;
+    let overlaps = inspect::overlapping_text(&t);
+    assert!(overlaps.is_empty(), "{overlaps:?}");
+}
