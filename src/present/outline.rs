@@ -62,11 +62,43 @@ fn drop_single_number(blocks: &mut [BlockView]) {
                 v.groups.iter_mut().for_each(|g| clear(&mut g.heading));
             }
             BlockView::Indicators(v) => clear(&mut v.heading),
-            BlockView::Tasks(v) => clear(&mut v.heading),
+            BlockView::Tasks(v) => {
+                clear(&mut v.heading);
+                for t in &mut v.tasks {
+                    if t.heading.level == 2 {
+                        t.heading.number.clear();
+                    }
+                }
+            }
             BlockView::Targets(v) => clear(&mut v.heading),
             BlockView::Trend(v) => clear(&mut v.heading),
             BlockView::Table(v) => clear(&mut v.heading),
             BlockView::County(_) => {}
+        }
+    }
+}
+
+/// 有小标题的块里，下一层只有一项时不编号（小标题“（一）”下只有一条“1.”）。
+fn drop_single_children(blocks: &mut [BlockView]) {
+    for b in blocks {
+        match b {
+            BlockView::Points(v) if v.heading.is_some() && v.items.len() == 1 => {
+                v.items[0].number.clear();
+            }
+            BlockView::Facts(v) if v.heading.is_some() => {
+                let mut titled: Vec<_> = v
+                    .groups
+                    .iter_mut()
+                    .filter_map(|g| g.heading.as_mut())
+                    .collect();
+                if let [only] = titled.as_mut_slice() {
+                    only.number.clear();
+                }
+            }
+            BlockView::Tasks(v) if v.heading.is_some() && v.tasks.len() == 1 => {
+                v.tasks[0].heading.number.clear();
+            }
+            _ => {}
         }
     }
 }
@@ -546,6 +578,7 @@ impl Cx {
                 };
                 blocks.push(view);
             }
+            drop_single_children(&mut blocks);
             // 县区内容的小节接着本章编号（排县区版时才知道有几节），那时不去掉编号。
             if numbers.counts[2] == 1 && !blocks.iter().any(|b| matches!(b, BlockView::County(_))) {
                 drop_single_number(&mut blocks);

@@ -118,6 +118,31 @@ fn numbered(text: &str) -> bool {
     }
 }
 
+/// 编号的下一个号：（一）→（二），1. → 2.，① → ②，一、→ 二、。
+fn next_number(text: &str) -> Option<String> {
+    const CN: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+    let t = text.trim_start();
+    if let Some(rest) = t.strip_prefix('（') {
+        let inner: String = rest.chars().take_while(|c| *c != '）').collect();
+        if let Ok(n) = inner.parse::<usize>() {
+            return Some(format!("（{}）", n + 1));
+        }
+        let k = CN.iter().position(|c| *c == inner)?;
+        return Some(format!("（{}）", CN.get(k + 1)?));
+    }
+    let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if let Ok(n) = digits.parse::<usize>() {
+        let sep = t[digits.len()..].chars().next()?;
+        return Some(format!("{}{sep}", n + 1));
+    }
+    let c = t.chars().next()?;
+    if ('①'..'⑳').contains(&c) {
+        return char::from_u32(c as u32 + 1).map(String::from);
+    }
+    let k = CN.iter().position(|x| t.starts_with(x))?;
+    Some(format!("{}、", CN.get(k + 1)?))
+}
+
 /// (上级标题的下标, 层级)
 type Group = (Option<usize>, usize);
 
@@ -139,6 +164,24 @@ fn single_numbered(layout: &Layout, add: &mut Add) {
     for (_, members) in groups {
         if let [only] = members[..] {
             let h = &hs[only];
+            // 不是第一个号（“（二）”）：前一个号编在段落上，不是单项。
+            let t = h.text.trim_start();
+            let first = ["（一）", "（1）", "1.", "1．", "1、", "①", "一、"]
+                .iter()
+                .any(|p| t.starts_with(p));
+            if !first {
+                continue;
+            }
+            // 下一个号可能编在段落上（如小标题“（一）”之后的要点“（二）”）：那就不是单项。
+            if let Some(next) = next_number(&h.text)
+                && layout.pages[h.page..].iter().any(|p| {
+                    p.body_lines().any(|(_, l)| {
+                        l.owner.heading.is_none() && l.text.trim_start().starts_with(&next)
+                    })
+                })
+            {
+                continue;
+            }
             add(
                 Rule::SingleNumbered,
                 h.page + 1,
@@ -257,6 +300,16 @@ fn empty_pages(layout: &Layout, cx: &Context, add: &mut Add) {
 #[cfg(test)]
 mod tests {
     use super::numbered;
+
+    #[test]
+    fn next_numbers() {
+        use super::next_number;
+        assert_eq!(next_number("（一）甲").as_deref(), Some("（二）"));
+        assert_eq!(next_number("（3）乙").as_deref(), Some("（4）"));
+        assert_eq!(next_number("1.丙").as_deref(), Some("2."));
+        assert_eq!(next_number("①丁").as_deref(), Some("②"));
+        assert_eq!(next_number("一、戊").as_deref(), Some("二、"));
+    }
 
     #[test]
     fn numbering_patterns() {
