@@ -597,17 +597,7 @@ fn contents_leaders_never_touch_the_page_numbers() {
     let dir = tempfile::tempdir().unwrap();
     write_case(dir.path(), &c);
     let project = Project::load(dir.path(), &Default::default()).unwrap();
-    let engine = engine(&project);
-    let json = serde_json::to_vec(&project.view).unwrap();
-    let t = jianbao::typeset::typeset(
-        &engine,
-        Kind::Booklet,
-        json,
-        Some(project.data.dir.clone()),
-        project.date,
-    )
-    .unwrap_or_else(|p| panic!("{p}"))
-    .doc;
+    let t = doc(&project, &engine(&project), &project.view, Kind::Booklet);
     let overlaps = inspect::overlapping_text(&t);
     assert!(overlaps.is_empty(), "{overlaps:?}");
 }
