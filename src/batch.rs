@@ -259,7 +259,7 @@ fn hex(bytes: &[u8]) -> String {
 #[derive(Debug, Serialize)]
 pub struct Manifest<'a> {
     pub data: String,
-    pub date: String,
+    pub date: Option<String>,
     pub outputs: Vec<&'a Outcome>,
     pub failures: Vec<&'a Outcome>,
     /// 输出目录中此前运行留下、本次没有重写的 PDF（本次被中断，或只排了部分县区）：清单与目录始终一致。
@@ -298,7 +298,7 @@ pub fn manifest<'a>(project: &Project, outcomes: &'a [Outcome], out: &Path) -> M
     earlier.sort_by(|a, b| a.path.cmp(&b.path));
     Manifest {
         data: project.data.dir.display().to_string(),
-        date: project.date.to_string(),
+        date: project.date.map(|d| d.to_string()),
         outputs: outcomes.iter().filter(|o| o.ok()).collect(),
         failures: outcomes.iter().filter(|o| !o.ok()).collect(),
         earlier,

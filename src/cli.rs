@@ -102,6 +102,9 @@ pub struct CommonArgs {
     /// 版面检查的任何发现都算错误（退出码 4），不写出 PDF
     #[arg(long)]
     pub strict: bool,
+    /// 上期数据集目录：与上期比较的说法由两期数据算出，进度块标出本期新完成和新增滞后的事项；优先于 meta.toml 的 previous
+    #[arg(long, value_name = "目录")]
+    pub previous: Option<PathBuf>,
 }
 
 impl CommonArgs {

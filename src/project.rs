@@ -26,7 +26,7 @@ pub struct Project {
     /// 有 counties.toml 时的县区数据。
     pub counties: Option<Counties>,
     /// 编印日期：typst 的“今天”和 PDF 时间戳都用它。
-    pub date: NaiveDate,
+    pub date: Option<NaiveDate>,
 }
 
 impl Project {
@@ -36,19 +36,54 @@ impl Project {
             problems.0.splice(0..0, parts.problems.0);
             problems
         })?;
-        let view = present::present(&data, options)?;
+        let previous = Self::previous(&data, options)?;
+        let view = present::present(&data, options, previous.as_ref())?;
         let counties = match &data.counties {
             Some(c) => Some(county::prepare(c, &view)?),
             None => None,
         };
-        let date =
-            present::to_naive(data.meta.value.meta.date.get_ref()).expect("present 已校验日期");
+        let date = data
+            .meta
+            .value
+            .meta
+            .date
+            .as_ref()
+            .map(|d| present::to_naive(d.get_ref()).expect("present 已校验日期"));
         Ok(Self {
             data,
             view,
             counties,
             date,
         })
+    }
+
+    /// 上期数据集：`--previous` 给的（相对当前目录），或 meta.toml 的 previous（相对数据目录）。
+    /// 上期数据有误时照样报出，指到上期的文件。
+    fn previous(data: &DataSet, options: &present::Options) -> Result<Option<DataSet>, Problems> {
+        let dir = match (&options.previous, &data.meta.value.meta.previous) {
+            (Some(p), _) => p.clone(),
+            (None, Some(p)) => data.dir.join(p.get_ref()),
+            (None, None) => return Ok(None),
+        };
+        if !dir.join(crate::load::META).is_file() {
+            let origin = match (&options.previous, &data.meta.value.meta.previous) {
+                (None, Some(p)) => data.meta.source.origin(Some(p.span())),
+                _ => Origin::None,
+            };
+            return Err(Problems(vec![Problem::new(
+                origin,
+                "previous",
+                format!("上期数据集 “{}” 不存在或其中没有 meta.toml", dir.display()),
+            )]));
+        }
+        DataSet::load_parts(&dir)
+            .complete(&dir)
+            .map(Some)
+            .map_err(|parts| {
+                let mut problems = present::validate_parts(&parts);
+                problems.0.splice(0..0, parts.problems.0);
+                problems
+            })
     }
 
     /// 全市版（`None`）或某个县区版的视图。

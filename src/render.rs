@@ -80,7 +80,7 @@ impl Template {
 pub struct Press {
     pub engine: Engine,
     pub data_dir: Option<PathBuf>,
-    pub date: NaiveDate,
+    pub date: Option<NaiveDate>,
     /// 另写一份骑马订拼版（只对手册，`--impose saddle`）。
     pub impose: Option<SaddleOptions>,
 }
@@ -122,7 +122,7 @@ pub struct Written {
 }
 
 impl Press {
-    pub fn new(engine: Engine, data_dir: Option<PathBuf>, date: NaiveDate) -> Self {
+    pub fn new(engine: Engine, data_dir: Option<PathBuf>, date: Option<NaiveDate>) -> Self {
         Self {
             engine,
             data_dir,
@@ -533,6 +533,12 @@ fn overflow_report(doc: &PagedDocument, view: &View) -> Problems {
                 "「{}」{} 行",
                 t.heading.as_ref().map_or("表格", |h| h.title.as_str()),
                 t.rows.len()
+            ),
+            SummaryBlockView::Progress { title, lagging, .. } => format!(
+                "「{}」滞后事项 {} 条（共 {} 字）",
+                title.as_deref().unwrap_or("推进情况"),
+                lagging.len(),
+                lagging.iter().map(|l| chars(l)).sum::<usize>()
             ),
         });
     }

@@ -7,6 +7,7 @@ use crate::model::counties::{CountiesFile, CountyFile};
 use crate::model::indicators::IndicatorsFile;
 use crate::model::meta::MetaFile;
 use crate::model::outline::OutlineFile;
+use crate::model::progress::ProgressFile;
 use crate::model::tasks::TasksFile;
 use crate::present::view::{SCHEMA_VERSION, View};
 
@@ -18,6 +19,7 @@ pub fn all() -> Vec<(&'static str, Value)> {
         ("indicators", json(schema_for!(IndicatorsFile))),
         ("outline", json(schema_for!(OutlineFile))),
         ("tasks", json(schema_for!(TasksFile))),
+        ("progress", json(schema_for!(ProgressFile))),
         ("counties", json(schema_for!(CountiesFile))),
         ("county", json(schema_for!(CountyFile))),
         ("view", view()),

@@ -80,6 +80,10 @@ const PINNED: &[(u64, &str)] = &[
         5,
         "c81a5b7262b9907ed15d8daee1181ff4f92f8b893d0e6511b05939232a2188d1",
     ),
+    (
+        6,
+        "2b0ce022ab5a5604ca6fbfc274a2ac3ed1fa0b4217475ffed480aca99725f25a",
+    ),
 ];
 
 fn fingerprint(schema: &Value) -> String {

@@ -32,9 +32,18 @@ pub fn run(args: cli::InitArgs) -> Result<(), Failure> {
         started.elapsed().as_secs_f64(),
         files.join("、")
     );
+    let next_issue = !written.1.is_empty();
+    if next_issue {
+        println!("\n下一期：{}", written.1.join("；"));
+    }
     println!(
-        "\n下一步：\n  cd {}\n  jianbao build      # 排出 out/ 下的简报手册和一页纸\n  jianbao watch      # 边改边看：保存即重排\n\n文件中的内容都是示例，逐项换成你们自己的；每个字段的写法见文件中的注释和 README.md。",
-        args.dir.display()
+        "\n下一步：\n  cd {}\n  jianbao build      # 排出 out/ 下的简报手册和一页纸\n  jianbao watch      # 边改边看：保存即重排\n\n{}",
+        args.dir.display(),
+        if next_issue {
+            "数据是上一期的：请把数字、标题和编印日期改成本期的；与上期比较的说法由两期数据算出。"
+        } else {
+            "文件中的内容都是示例，逐项换成你们自己的；每个字段的写法见文件中的注释和 README.md。"
+        }
     );
     Ok(())
 }

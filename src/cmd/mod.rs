@@ -60,6 +60,7 @@ pub fn options(common: &CommonArgs) -> present::Options {
         draft: common.draft.clone(),
         archive: common.pdf_standard.is_some(),
         binding: common.binding,
+        previous: common.previous.clone(),
     }
 }
 

@@ -2,6 +2,8 @@
 //! 一份 schema/）、县区表格模板（.xlsx，带“说明”工作表）、模板的本地副本、简短的 README。
 //! 生成的内容都是标明“示例”的占位内容；`--from` 则从随附的真实示例数据集开始。
 
+mod next;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
@@ -51,7 +53,8 @@ pub fn check_target(dir: &Path) -> Result<(), String> {
 }
 
 /// 写出的文件（相对新目录），供打印清单。
-pub struct Written(pub Vec<PathBuf>);
+/// 写出的文件，以及给编写人的提示（如“期号：第5期 → 第6期”）。
+pub struct Written(pub Vec<PathBuf>, pub Vec<String>);
 
 /// 按文种写出新数据集。
 pub fn create(dir: &Path, kind: DocKind) -> Result<Written> {
@@ -132,7 +135,7 @@ pub fn create(dir: &Path, kind: DocKind) -> Result<Written> {
     w.text("counties/示例一区.toml", include_str!("county.toml.in"))?;
     w.xlsx("counties.xlsx", &COUNTY_ROWS)?;
     w.common(kind.label())?;
-    Ok(Written(w.written))
+    Ok(Written(w.written, w.notes))
 }
 
 /// 从随附的示例数据集（名字）或磁盘上的数据目录开始。
@@ -141,9 +144,20 @@ pub fn create_from(dir: &Path, from: &str) -> Result<Written> {
     let name = from.trim_end_matches('/');
     let name = name.strip_prefix("data/").unwrap_or(name);
     if disk.join("meta.toml").is_file() {
+        // 从上一期的数据开始下一期：数据是真的，不加县区表格模板和“示例”字样；期号、统计期往下推，previous 指向上一期。
         let mut w = Writer::new(dir)?;
         copy_disk(&mut w, disk, Path::new(""))?;
-        return finish_from(w, dir);
+        let meta = dir.join("meta.toml");
+        let text = std::fs::read_to_string(&meta)?;
+        let previous = next::relative(dir, disk)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let (text, notes) = next::advance_meta(&text, &previous);
+        std::fs::write(&meta, text).with_context(|| format!("无法写入 {}", meta.display()))?;
+        w.notes = notes;
+        let kind = kind_of(dir);
+        w.common(kind.label())?;
+        return Ok(Written(w.written, w.notes));
     }
     // 先找到示例再建目录：名字写错时不留下空目录。
     let sample = SAMPLES.get_dir(name).with_context(|| {
@@ -161,16 +175,20 @@ fn finish_from(mut w: Writer, dir: &Path) -> Result<Written> {
     if !dir.join("counties.xlsx").exists() {
         w.xlsx("县区表格模板.xlsx", &COUNTY_ROWS)?;
     }
-    let kind = std::fs::read_to_string(dir.join("meta.toml"))
+    let kind = kind_of(dir);
+    w.common(kind.label())?;
+    Ok(Written(w.written, w.notes))
+}
+
+fn kind_of(dir: &Path) -> DocKind {
+    std::fs::read_to_string(dir.join("meta.toml"))
         .ok()
         .and_then(|t| {
             KINDS
                 .into_iter()
                 .find(|k| t.contains(&format!("kind = \"{}\"", k.label())))
         })
-        .unwrap_or_default();
-    w.common(kind.label())?;
-    Ok(Written(w.written))
+        .unwrap_or_default()
 }
 
 /// 示例文件中的 `#:schema ../../schema/…` 改为指向新目录中的 schema/。
@@ -224,6 +242,7 @@ fn copy_disk(w: &mut Writer, root: &Path, rel: &Path) -> Result<()> {
 struct Writer {
     dir: PathBuf,
     written: Vec<PathBuf>,
+    notes: Vec<String>,
 }
 
 impl Writer {
@@ -232,6 +251,7 @@ impl Writer {
         Ok(Self {
             dir: dir.to_owned(),
             written: Vec::new(),
+            notes: Vec::new(),
         })
     }
 

@@ -13,6 +13,7 @@ use crate::model::counties::{CountiesFile, CountyFile};
 use crate::model::indicators::IndicatorsFile;
 use crate::model::meta::MetaFile;
 use crate::model::outline::{BlockType, OutlineFile};
+use crate::model::progress::ProgressFile;
 use crate::model::tasks::TasksFile;
 pub use toml_file::SourceFile;
 
@@ -22,6 +23,8 @@ pub const OUTLINE: &str = "outline.toml";
 pub const INDICATORS: &str = "indicators.toml";
 /// tasks 块不写 file 时读这个文件。
 pub const TASKS: &str = "tasks.toml";
+/// progress 块不写 file 时读这个文件。
+pub const PROGRESS: &str = "progress.toml";
 /// 县区版设置（可选）和各县区的说明文件目录（可选）。
 pub const COUNTIES: &str = "counties.toml";
 pub const COUNTY_DIR: &str = "counties";
@@ -42,6 +45,8 @@ pub struct DataSet {
     pub indicators: Option<Parsed<IndicatorsFile>>,
     /// 任务文件：相对路径 → 内容（tasks 块引用的每个文件）。
     pub tasks: BTreeMap<String, Parsed<TasksFile>>,
+    /// 进度文件：相对路径 → 内容（progress 块引用的每个文件）。
+    pub progress: BTreeMap<String, Parsed<ProgressFile>>,
     /// 表格文件：(相对路径, 工作表) → 内容（table 块引用的每个文件）。
     pub tables: BTreeMap<(String, Option<String>), table::Grid>,
     pub counties: Option<CountyData>,
@@ -62,6 +67,7 @@ impl DataSet {
         let mut out = vec![&self.meta.source, &self.outline.source];
         out.extend(self.indicators.iter().map(|i| &i.source));
         out.extend(self.tasks.values().map(|t| &t.source));
+        out.extend(self.progress.values().map(|t| &t.source));
         if let Some(c) = &self.counties {
             out.push(&c.settings.source);
             out.extend(c.files.values().map(|f| &f.source));
@@ -77,6 +83,7 @@ pub struct Parts {
     pub outline: Option<Parsed<OutlineFile>>,
     pub indicators: Option<Parsed<IndicatorsFile>>,
     pub tasks: BTreeMap<String, Parsed<TasksFile>>,
+    pub progress: BTreeMap<String, Parsed<ProgressFile>>,
     pub tables: BTreeMap<(String, Option<String>), table::Grid>,
     pub counties: Option<CountyData>,
     pub problems: Problems,
@@ -99,6 +106,7 @@ impl DataSet {
             .then(|| parse_file(dir, INDICATORS, &mut problems))
             .flatten();
         let mut tasks = BTreeMap::new();
+        let mut progress = BTreeMap::new();
         let mut tables = BTreeMap::new();
         if let Some(o) = &outline {
             for (ci, chapter) in o.value.chapters.iter().enumerate() {
@@ -123,6 +131,26 @@ impl DataSet {
                             }
                             if let Some(p) = parse_file(dir, &rel, &mut problems) {
                                 tasks.insert(rel, p);
+                            }
+                        }
+                        BlockType::Progress => {
+                            let rel = block
+                                .file
+                                .as_ref()
+                                .map_or(PROGRESS.to_owned(), |f| f.get_ref().clone());
+                            if progress.contains_key(&rel) {
+                                continue;
+                            }
+                            if let Err(refused) = sandbox::locate(dir, &rel) {
+                                problems.push(Problem::new(
+                                    o.source.origin(block.file.as_ref().map(|f| f.span())),
+                                    field,
+                                    format!("进度文件 “{rel}”：{}", refused.reason(DATA_DIR)),
+                                ));
+                                continue;
+                            }
+                            if let Some(p) = parse_file(dir, &rel, &mut problems) {
+                                progress.insert(rel, p);
                             }
                         }
                         BlockType::Table => {
@@ -153,6 +181,7 @@ impl DataSet {
             outline,
             indicators,
             tasks,
+            progress,
             tables,
             counties: load_counties(dir, &mut problems),
             problems,
@@ -169,6 +198,7 @@ impl Parts {
                 outline: Some(outline),
                 indicators,
                 tasks,
+                progress,
                 tables,
                 counties,
                 problems,
@@ -178,6 +208,7 @@ impl Parts {
                 outline,
                 indicators,
                 tasks,
+                progress,
                 tables,
                 counties,
             }),

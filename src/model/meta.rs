@@ -61,15 +61,34 @@ pub struct Meta {
     /// 会议名称（可选）。
     #[serde(default)]
     pub meeting: Option<String>,
-    /// 会议召开日期（可选，TOML 日期，如 2023-12-26）。
+    /// 会议召开日期（可选）：TOML 日期，如 2023-12-26；或原文的说法，如 "近日" "12月下旬"。
     #[serde(default)]
     #[schemars(with = "Option<String>")]
-    pub meeting_date: Option<Date>,
-    /// 编印日期：封面日期、PDF 时间戳都取自这里，而不是电脑时钟。
-    #[schemars(with = "String")]
-    pub date: Date,
-    /// 编印单位。
-    pub issuer: String,
+    pub meeting_date: Option<toml::Spanned<toml::Value>>,
+    /// 编印日期（可选）：封面日期、PDF 时间戳都取自这里，而不是电脑时钟。不写则不印日期，PDF 也不带时间戳。
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub date: Option<Date>,
+    /// 编印单位（可选）：不写则封面、落款都不印。
+    #[serde(default)]
+    pub issuer: Option<String>,
+    /// 封面上的文种字样（可选）：默认为 kind（如“统计分析”），可写任意文字如“工作回顾”，写 "" 则不印。
+    #[serde(default)]
+    pub label: Option<String>,
+    /// 本期的统计期（可选），如“1—7月”“三季度”：`--previous` 算比较时用作上期的时期，`init --from` 据此推出下期。
+    #[serde(default)]
+    pub period: Option<String>,
+    /// 数据截至（可选），印在封面和一页纸上，如“截至10月31日”“数据截至2023年7月”。
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// 对全文数据都适用的说明（可选），只印一次（封面和一页纸的截至日期旁），如“初步统计数”。
+    #[serde(default)]
+    pub note: Option<String>,
+    /// 上期数据集（可选），相对本数据目录的路径，如 "../wangcang-2023-06"：与上期比较的说法由两期数据算出，
+    /// 进度块标出本期新完成和新增滞后的事项。命令行 `--previous` 优先。
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub previous: Option<toml::Spanned<String>>,
     /// 密级或发放范围（可选），如“内部资料 注意保存”。
     #[serde(default)]
     pub classification: Option<String>,

@@ -7,6 +7,7 @@ pub mod counties;
 pub mod indicators;
 pub mod meta;
 pub mod outline;
+pub mod progress;
 pub mod tasks;
 
 use toml::Spanned;

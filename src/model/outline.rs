@@ -9,6 +9,9 @@ use super::Num;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutlineFile {
+    /// 章是否编号 一、二、……（默认 true；只有一章时不编号）。写 false 则各章都不编号。
+    #[serde(default)]
+    pub numbered: Option<bool>,
     /// 各章，排版编号为 一、二、……（县区版中只有县区才有的章也按位置编号）。
     #[serde(default)]
     pub chapters: Vec<Chapter>,
@@ -18,7 +21,12 @@ pub struct OutlineFile {
 #[serde(deny_unknown_fields)]
 pub struct Chapter {
     /// 章标题，如“工作回顾”。县区版中可写 {县区}，排版时换成县区名，如“{县区}主要指标与分解任务”。
-    pub title: String,
+    /// 不编号的导语章（numbered = false）可以不写标题：内容直接接在封面（或目录）之后。
+    #[serde(default)]
+    pub title: Option<String>,
+    /// 这一章是否编号（默认 true）。导语、总体情况写 false：不占编号，后面的章仍从“一、”排起。
+    #[serde(default)]
+    pub numbered: Option<bool>,
     /// 本章的内容块，按先后顺序。
     #[serde(default)]
     pub blocks: Vec<Block>,
@@ -46,6 +54,8 @@ pub enum BlockType {
     Table,
     /// 县区版的本县区内容（指标、排名、对比图、分解任务）；全市版不排。
     County,
+    /// 推进情况：重点工作、项目、民生实事的进度和状态，附计数（内容在 progress.toml 或 file 指定的文件中）。
+    Progress,
 }
 
 impl BlockType {
@@ -60,6 +70,7 @@ impl BlockType {
             BlockType::Trend => "trend",
             BlockType::Table => "table",
             BlockType::County => "county",
+            BlockType::Progress => "progress",
         }
     }
 }
@@ -145,7 +156,12 @@ pub struct Block {
     #[schemars(with = "Option<Vec<Vec<serde_json::Value>>>")]
     pub rows: Option<Vec<Vec<Spanned<toml::Value>>>>,
 
-    /// 块下方的注（indicators、trend、table，可选），如资料来源或口径说明。
+    // ——progress——
+    /// 分组（progress，可选）：status（按状态，滞后的在前）、lead（按牵头单位）、category（按分类）；不写则按原文顺序。
+    #[serde(default)]
+    pub group: Option<String>,
+
+    /// 块下方的注（indicators、trend、table、progress，可选），如资料来源或口径说明、对整块都适用的“（预计）”。
     #[serde(default)]
     pub note: Option<String>,
 }

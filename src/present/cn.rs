@@ -143,6 +143,27 @@ pub fn growth_label(value: f64, goal: bool) -> &'static str {
     }
 }
 
+/// 带比较基准的增速措辞：同比增长4%、同比下降1.2%、同比持平；基准为空时同 [`growth_phrase`]。
+pub fn growth_with_basis(value: f64, literal: &str, basis: &str) -> String {
+    if value == 0.0 {
+        level_phrase(basis)
+    } else {
+        format!("{basis}{}", growth_phrase(value, literal))
+    }
+}
+
+/// 增速为零的说法，随比较基准：同比持平 / 与上年持平（比上年） / 持平（不写基准）。
+pub fn level_phrase(basis: &str) -> String {
+    match basis.trim() {
+        "" => "持平".to_owned(),
+        b if b.starts_with(['比', '较']) => format!(
+            "与{}持平",
+            &b[b.char_indices().nth(1).map_or(b.len(), |(i, _)| i)..]
+        ),
+        b => format!("{b}持平"),
+    }
+}
+
 /// 按层级编号：2 级（一），3 级 1.，4 级（1），5 级 ①，更深为 (1)。
 pub fn level_number(level: usize, n: usize) -> String {
     match level {

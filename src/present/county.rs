@@ -400,7 +400,7 @@ impl Counties {
             }
             let growth_text = growth
                 .as_ref()
-                .map(|g| cn::growth_phrase(g.figure.value, &g.figure.text));
+                .map(|g| cn::growth_with_basis(g.figure.value, &g.figure.text, &ind.basis));
             let card = county_card(ind, value.as_ref(), growth.as_ref(), growth_text.as_deref());
             indicators.push(CountyIndicatorView {
                 id: ind.id.clone(),
@@ -673,7 +673,8 @@ fn county_card(
             )
         }
         (None, Some(g)) => {
-            lines.push(super::indicators::growth_card_label(g.figure.value, false).to_owned());
+            let label = super::indicators::growth_card_label(g.figure.value, false, &ind.basis);
+            lines.extend((!label.is_empty()).then_some(label));
             lines.extend(g.compare_text.clone());
             (
                 super::indicators::growth_card_main(&g.figure),

@@ -7,6 +7,7 @@ use toml::Spanned;
 
 use super::cn::{self, Qualifier};
 use super::highlight::segments;
+use super::relative::PreviousGrowth;
 use super::view::{CardView, Figure, IndicatorView, Piece};
 use super::{Cx, minus};
 use crate::base::text::one_line;
@@ -20,6 +21,8 @@ pub(super) struct Catalogue {
     pub index: HashMap<String, usize>,
     /// 有没有 indicators.toml 这个文件。
     pub present: bool,
+    /// 对全部指标都适用的说明（indicators.toml 的 note），印在各指标块的注里。
+    pub note: Option<String>,
 }
 
 impl Catalogue {
@@ -65,6 +68,7 @@ impl Cx {
         &mut self,
         file: Option<&Parsed<IndicatorsFile>>,
         goals_default: bool,
+        previous: &HashMap<String, PreviousGrowth>,
     ) -> Catalogue {
         let Some(file) = file else {
             return Catalogue::default();
@@ -73,12 +77,19 @@ impl Cx {
         let mut seen = HashMap::new();
         let mut out = Catalogue {
             present: true,
+            note: file.value.note.as_deref().map(one_line),
             ..Catalogue::default()
         };
         for (i, ind) in file.value.indicators.iter().enumerate() {
             let field = format!("indicators[{i}]");
             self.id(&file.source, &ind.id, &format!("{field}.id"), &mut seen);
-            let view = self.indicator(file, ind, &field, ind.goal.unwrap_or(goals));
+            let view = self.indicator(
+                file,
+                ind,
+                &field,
+                ind.goal.unwrap_or(goals),
+                previous.get(ind.id.get_ref()),
+            );
             out.index.insert(view.id.clone(), out.items.len());
             out.items.push(view);
         }
@@ -107,6 +118,7 @@ impl Cx {
         ind: &Indicator,
         field: &str,
         goal: bool,
+        previous: Option<&PreviousGrowth>,
     ) -> IndicatorView {
         let src = &file.source;
         let at = Some(ind.id.span());
@@ -263,6 +275,24 @@ impl Cx {
             }
         };
 
+        let relative = self.relative(src, ind, field, value.as_ref(), growth.as_ref(), previous);
+        let mut comparisons: Vec<String> = change_text.into_iter().collect();
+        comparisons.extend(relative.comparisons.iter().cloned());
+        let change_text = (!comparisons.is_empty()).then(|| comparisons.join("，"));
+        let basis = ind
+            .basis
+            .as_deref()
+            .or(file.value.basis.as_deref())
+            .map(one_line);
+        // 预期目标默认不写基准（卡片写“预期增长”），实绩默认“同比”。
+        let basis_word = basis.clone().unwrap_or_else(|| {
+            if goal {
+                String::new()
+            } else {
+                "同比".to_owned()
+            }
+        });
+
         let value_pieces = value.as_ref().map(|v| {
             let q = value_q.clone().unwrap_or(Qualifier::After(String::new()));
             pieces(&[
@@ -304,12 +334,12 @@ impl Cx {
                 let q = growth_q.clone().unwrap_or(Qualifier::After(String::new()));
                 match (g.value, &q) {
                     (v, _) if v == 0.0 && q.before().is_empty() && q.after().is_empty() => {
-                        "持平".to_owned()
+                        cn::level_phrase(&basis_word)
                     }
                     (v, _) => {
                         let verb = if v < 0.0 { "下降" } else { "增长" };
                         format!(
-                            "{verb}{}{}%{}",
+                            "{basis_word}{verb}{}{}%{}",
                             q.before(),
                             g.text.trim_start_matches('-'),
                             q.after()
@@ -341,7 +371,10 @@ impl Cx {
             p.clone()
         } else if let Some(p) = &growth_pieces {
             let g = growth.as_ref().expect("有主数字就有增速");
-            lines.push(growth_card_label(g.value, goal).to_owned());
+            let label = growth_card_label(g.value, goal && basis.is_none(), &basis_word);
+            if !label.is_empty() {
+                lines.push(label);
+            }
             if let Some(t) = &text {
                 lines.push(t.clone());
             }
@@ -352,9 +385,9 @@ impl Cx {
                 big: false,
             }]
         };
-        if let Some(c) = &change_text {
-            lines.push(c.clone());
-        }
+        lines.extend(comparisons.iter().cloned());
+        lines.extend(relative.contribution_text.clone());
+        lines.extend(relative.goal_text.clone());
         let mut card_lines: Vec<_> = lines.iter().map(|l| segments(l)).collect();
         card_lines.extend(notes.iter().cloned());
 
@@ -375,7 +408,10 @@ impl Cx {
             if value_text.is_some() || growth_text.is_some() {
                 parts.extend(text.clone());
             }
-            parts.extend(change_text.clone());
+            parts.extend(comparisons.iter().cloned());
+            parts.extend(relative.rank_text.clone());
+            parts.extend(relative.contribution_text.clone());
+            parts.extend(relative.goal_text.clone());
             parts.join("，")
         };
 
@@ -384,7 +420,7 @@ impl Cx {
             card: CardView {
                 name: name.clone(),
                 period: ind.period.as_deref().map(one_line),
-                badge: None,
+                badge: relative.rank_badge.clone(),
                 fall: main_is_fall(&main, value.as_ref(), growth.as_ref()),
                 long: is_long(&main),
                 main,
@@ -401,6 +437,12 @@ impl Cx {
             chart_label,
             text,
             change_text,
+            rank_text: relative.rank_text,
+            contribution_text: relative.contribution_text,
+            goal_text: relative.goal_text,
+            share_computed: relative.share_computed,
+            computed_comparison: relative.computed_comparison,
+            basis: basis_word,
             notes,
             phrase,
             key: ind.key,
@@ -458,12 +500,18 @@ pub fn growth_card_main(f: &Figure) -> Vec<Piece> {
 }
 
 /// 卡片主数字下面的一行：下降时“下降”已写在数字前，这里只留比较的基准（同比、预期）。
-pub fn growth_card_label(value: f64, goal: bool) -> &'static str {
-    let label = cn::growth_label(value, goal);
-    if value < 0.0 {
-        label.trim_end_matches("下降")
+/// `goal` 为没写基准的预期目标（写“预期增长”）；否则用数据的基准，基准为空时下降的卡片这一行为空。
+pub fn growth_card_label(value: f64, goal: bool, basis: &str) -> String {
+    if goal {
+        let label = cn::growth_label(value, true);
+        return label.trim_end_matches("下降").to_owned();
+    }
+    if value > 0.0 {
+        format!("{basis}增长")
+    } else if value < 0.0 {
+        basis.to_owned()
     } else {
-        label
+        cn::level_phrase(basis)
     }
 }
 

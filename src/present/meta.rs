@@ -110,9 +110,9 @@ impl Cx {
                         "落款不能为空；不写这一项则用 meta.issuer",
                     );
                 }
-                v
+                Some(v)
             }
-            None => one_line(&m.issuer),
+            None => m.issuer.as_deref().map(one_line),
         };
 
         // 地区名会成为输出文件名：不能带路径符号，也不能长到文件系统放不下。
@@ -158,15 +158,26 @@ impl Cx {
             subtitle: m.subtitle.as_deref().map(one_line),
             region,
             meeting: m.meeting.as_deref().map(one_line),
-            meeting_date: meeting_date.map(cn::arabic_date),
-            meeting_date_cn: meeting_date.map(cn::full_date),
-            issuer: one_line(&m.issuer),
+            meeting_date: meeting_date.as_ref().map(|d| d.arabic()),
+            meeting_date_cn: meeting_date.as_ref().map(|d| d.full()),
+            issuer: m
+                .issuer
+                .as_deref()
+                .map(one_line)
+                .filter(|s| !s.trim().is_empty()),
+            label: match &m.label {
+                Some(l) => Some(one_line(l)).filter(|l| !l.trim().is_empty()),
+                None => Some(m.kind.label().to_owned()),
+            },
+            period: m.period.as_deref().map(one_line),
+            as_of: m.as_of.as_deref().map(one_line),
+            note: m.note.as_deref().map(one_line),
             classification: m.classification.as_deref().map(one_line),
             issue: m.issue.as_deref().map(one_line),
             source: m.source.as_deref().map(one_line),
-            date_cn: cn::full_date(date),
-            month_cn: cn::month(date),
-            date_iso: date.to_string(),
+            date_cn: date.map(cn::full_date),
+            month_cn: date.map(cn::month),
+            date_iso: date.map(|d| d.to_string()),
             logo: self.logo(data),
             edition: None,
         };
@@ -197,16 +208,61 @@ impl Cx {
         (meta, render, m.kind)
     }
 
-    pub(super) fn meta_dates(&mut self, meta: &Parsed<MetaFile>) -> (NaiveDate, Option<NaiveDate>) {
+    pub(super) fn meta_dates(
+        &mut self,
+        meta: &Parsed<MetaFile>,
+    ) -> (Option<NaiveDate>, Option<MeetingDate>) {
         let m = &meta.value.meta;
-        let date = self.date(&meta.source, &m.date, "meta.date");
-        let meeting_date = m
-            .meeting_date
+        let date = m
+            .date
             .as_ref()
-            .map(|d| self.date(&meta.source, d, "meta.meeting_date"));
+            .map(|d| self.date(&meta.source, d, "meta.date"));
+        let meeting_date = m.meeting_date.as_ref().and_then(|d| match d.get_ref() {
+            toml::Value::Datetime(dt) => match super::to_naive(dt) {
+                Ok(day) => Some(MeetingDate::Day(day)),
+                Err(msg) => {
+                    self.push(&meta.source, Some(d.span()), "meta.meeting_date", msg);
+                    None
+                }
+            },
+            toml::Value::String(s) if !s.trim().is_empty() => Some(MeetingDate::Said(one_line(s))),
+            _ => {
+                self.push(
+                    &meta.source,
+                    Some(d.span()),
+                    "meta.meeting_date",
+                    "会议日期应写 TOML 日期（如 2023-12-26）或原文的说法（如 \"近日\"）",
+                );
+                None
+            }
+        });
         (date, meeting_date)
     }
+}
 
+/// 会议日期：确切的日子，或原文的说法（近日、12月下旬）照录。
+pub(super) enum MeetingDate {
+    Day(NaiveDate),
+    Said(String),
+}
+
+impl MeetingDate {
+    fn arabic(&self) -> String {
+        match self {
+            MeetingDate::Day(d) => cn::arabic_date(*d),
+            MeetingDate::Said(s) => s.clone(),
+        }
+    }
+
+    fn full(&self) -> String {
+        match self {
+            MeetingDate::Day(d) => cn::full_date(*d),
+            MeetingDate::Said(s) => s.clone(),
+        }
+    }
+}
+
+impl Cx {
     /// 封面图片：只能是数据目录之内的图片文件。
     fn logo(&mut self, data: &DataSet) -> Option<String> {
         let logo = data.meta.value.meta.logo.as_ref()?;

@@ -7,6 +7,9 @@ pub mod highlight;
 mod indicators;
 mod meta;
 mod outline;
+mod progress;
+mod relative;
+pub mod stats;
 pub mod summary;
 mod tables;
 mod tasks;
@@ -54,6 +57,8 @@ pub struct Options {
     pub archive: bool,
     /// 装订方式（`--binding`）；不给时按文种和纸张选。
     pub binding: Option<Binding>,
+    /// 上期数据集（`--previous`），优先于 meta.toml 的 previous。
+    pub previous: Option<std::path::PathBuf>,
 }
 
 /// 装订方式：决定手册补多少空白页、有没有封底。
@@ -88,12 +93,18 @@ impl Binding {
 pub const SLUG_MM: f64 = 10.0;
 
 /// 把数据集规范化为模板视图；所有数据问题一次报告。
-pub fn present(data: &DataSet, options: &Options) -> Result<View, Problems> {
+pub fn present(
+    data: &DataSet,
+    options: &Options,
+    previous: Option<&DataSet>,
+) -> Result<View, Problems> {
     let mut cx = Cx::default();
     let (meta, render, kind) = cx.meta(data, options);
     let goals_default = kind == crate::model::meta::DocKind::WorkReport;
-    let catalogue = cx.indicators(data.indicators.as_ref(), goals_default);
-    let mut built = cx.outline(data, &catalogue);
+    let growths = previous.map(|p| cx.previous_growths(p)).unwrap_or_default();
+    let catalogue = cx.indicators(data.indicators.as_ref(), goals_default, &growths);
+    let previous_items = previous.map(progress::PreviousItems::of);
+    let mut built = cx.outline(data, &catalogue, previous_items.as_ref());
     cx.unused(data, &catalogue, &built);
     let summary = cx.summary(data, &meta, &catalogue, &built);
     let all_chapters = std::mem::take(&mut built.chapters);
@@ -121,7 +132,7 @@ pub fn validate_parts(parts: &Parts) -> Problems {
     if let Some(meta) = &parts.meta {
         cx.meta_dates(meta);
     }
-    cx.indicators(parts.indicators.as_ref(), false);
+    cx.indicators(parts.indicators.as_ref(), false, &HashMap::new());
     for (rel, tasks) in &parts.tasks {
         cx.tasks_file(
             rel,

@@ -73,9 +73,45 @@ fn drop_single_number(blocks: &mut [BlockView]) {
             BlockView::Targets(v) => clear(&mut v.heading),
             BlockView::Trend(v) => clear(&mut v.heading),
             BlockView::Table(v) => clear(&mut v.heading),
+            BlockView::Progress(v) => clear(&mut v.heading),
             BlockView::County(_) => {}
         }
     }
+}
+
+/// 指标块的注：数据写的注、对全部指标都适用的说明（只印一次）、程序算出的数字的算法。
+fn indicators_note(
+    block: Option<&str>,
+    file: Option<&str>,
+    items: &[IndicatorView],
+) -> Option<String> {
+    let mut parts: Vec<String> = block.into_iter().chain(file).map(one_line).collect();
+    if items.iter().any(|i| i.share_computed) {
+        parts.push(super::stats::SHARE_ROUNDING.to_owned());
+    }
+    if items.iter().any(|i| i.computed_comparison) {
+        parts.push("与上期比较的百分点由本期与上期数据相减算得".to_owned());
+    }
+    let parts: Vec<&str> = parts
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .collect();
+    // 几句连成一条注：前面几句末尾的句号换成分号，最后一句照原样。
+    let n = parts.len();
+    (n > 0).then(|| {
+        parts
+            .iter()
+            .enumerate()
+            .map(|(k, p)| {
+                if k + 1 < n {
+                    p.trim_end_matches('。').to_owned() + "；"
+                } else {
+                    (*p).to_owned()
+                }
+            })
+            .collect::<String>()
+    })
 }
 
 /// 有小标题的块里，下一层只有一项时不编号（小标题“（一）”下只有一条“1.”）。
@@ -128,6 +164,7 @@ fn allowed(kind: BlockType) -> &'static [&'static str] {
         BlockType::Trend => &["series", "unit", "style", "note"],
         BlockType::Table => &["columns", "rows", "file", "sheet", "note"],
         BlockType::County => &[],
+        BlockType::Progress => &["file", "group", "note"],
     }
 }
 
@@ -197,11 +234,17 @@ fn given(b: &Block) -> Vec<&'static str> {
     add("columns", b.columns.is_some());
     add("rows", b.rows.is_some());
     add("note", b.note.is_some());
+    add("group", b.group.is_some());
     out
 }
 
 impl Cx {
-    pub(super) fn outline(&mut self, data: &DataSet, catalogue: &Catalogue) -> Built {
+    pub(super) fn outline(
+        &mut self,
+        data: &DataSet,
+        catalogue: &Catalogue,
+        previous: Option<&super::progress::PreviousItems>,
+    ) -> Built {
         let src = &data.outline.source;
         let mut built = Built::default();
         let mut seen_targets: HashMap<String, (PathBuf, usize)> = HashMap::new();
@@ -225,9 +268,15 @@ impl Cx {
 
         for (ci, chapter) in data.outline.value.chapters.iter().enumerate() {
             let cfield = format!("chapters[{ci}]");
-            let title = one_line(&chapter.title);
-            if title.trim().is_empty() {
-                self.push(src, None, format!("{cfield}.title"), "章标题不能为空");
+            let numbered = chapter.numbered.unwrap_or(true);
+            let title = chapter.title.as_deref().map(one_line).unwrap_or_default();
+            if title.trim().is_empty() && numbered {
+                self.push(
+                    src,
+                    None,
+                    format!("{cfield}.title"),
+                    "章标题不能为空（只有不编号的导语章 numbered = false 可以不写标题）",
+                );
             }
             if chapter.blocks.is_empty() {
                 self.push(
@@ -425,8 +474,12 @@ impl Cx {
                                 "主要指标增速（%）"
                             }
                             .to_owned(),
+                            note: indicators_note(
+                                block.note.as_deref(),
+                                catalogue.note.as_deref(),
+                                &items,
+                            ),
                             items,
-                            note: block.note.as_deref().map(one_line),
                         })
                     }
                     BlockType::Tasks => {
@@ -570,6 +623,24 @@ impl Cx {
                             notes,
                         })
                     }
+                    BlockType::Progress => {
+                        let rel = block
+                            .file
+                            .as_ref()
+                            .map_or(crate::load::PROGRESS.to_owned(), |f| f.get_ref().clone());
+                        match data.progress.get(&rel) {
+                            Some(parsed) => BlockView::Progress(self.progress_block(
+                                parsed,
+                                heading,
+                                id,
+                                block.group.as_deref(),
+                                block.note.as_deref().map(one_line),
+                                previous,
+                            )),
+                            // 文件读不进来的问题已在读入时报告。
+                            None => continue,
+                        }
+                    }
                     BlockType::County => BlockView::County(CountyBlockView {
                         numbers: numbers.peek(level, 3),
                         heading,
@@ -587,6 +658,8 @@ impl Cx {
                 !blocks.is_empty() && blocks.iter().all(|b| matches!(b, BlockView::County(_)));
             built.chapters.push(ChapterView {
                 title,
+                number: None,
+                numbered: numbered && data.outline.value.numbered.unwrap_or(true),
                 blocks,
                 county_only,
             });
@@ -615,11 +688,22 @@ impl Cx {
 }
 
 /// 某个版本的大纲：全市版去掉只有县区内容的章和县区块；章标题中的 {县区} 换成县区名（全市版换成地区名）。
+/// 编号按本版本中编号的章依次取“一、”“二、”；只有一章编号时不编号（有“一”才有“二”）。
 pub fn for_edition(all: &[ChapterView], county: Option<&str>, region: &str) -> Vec<ChapterView> {
-    all.iter()
+    let kept: Vec<&ChapterView> = all
+        .iter()
         .filter(|c| county.is_some() || !c.county_only)
+        .collect();
+    let numbered = kept.iter().filter(|c| c.numbered).count();
+    let mut n = 0;
+    kept.into_iter()
         .map(|c| ChapterView {
             title: c.title.replace("{县区}", county.unwrap_or(region)),
+            number: (c.numbered && numbered > 1).then(|| {
+                n += 1;
+                cn::level_number(1, n)
+            }),
+            numbered: c.numbered,
             blocks: c
                 .blocks
                 .iter()

@@ -214,6 +214,25 @@ impl Cx {
                                 }),
                                 ..t.clone()
                             }),
+                            (_, Some(BlockView::Progress(p))) => SummaryBlockView::Progress {
+                                title,
+                                counts_text: p.counts_text.clone(),
+                                as_of: p.as_of.clone(),
+                                lagging: p
+                                    .groups
+                                    .iter()
+                                    .flat_map(|g| &g.items)
+                                    .filter(|i| i.lagging)
+                                    .map(lagging_line)
+                                    .collect(),
+                                done: p
+                                    .groups
+                                    .iter()
+                                    .flat_map(|g| &g.items)
+                                    .filter(|i| i.change.as_deref() == Some("本期新完成"))
+                                    .map(|i| i.title.clone())
+                                    .collect(),
+                            },
                             (_, Some(BlockView::Table(t))) => SummaryBlockView::Table(TableView {
                                 heading: title.map(|title| Heading {
                                     level: 2,
@@ -343,6 +362,18 @@ fn briefs(t: &TasksView) -> Vec<NumberedText> {
         .collect()
 }
 
+/// 一页纸上的滞后事项：内容（进度，状态）。
+fn lagging_line(i: &ProgressItemView) -> String {
+    let mut tail: Vec<String> = i.progress.iter().cloned().collect();
+    tail.extend(i.status_text.clone());
+    tail.extend(i.change.clone().filter(|c| c == "新增滞后"));
+    format!(
+        "{}（{}）",
+        i.title.trim_end_matches(['。', '；']),
+        tail.join("，")
+    )
+}
+
 fn sorted(mut v: Vec<&str>) -> String {
     v.sort();
     v.join("、")
@@ -359,6 +390,7 @@ fn block_type(b: &BlockView) -> BlockType {
         BlockView::Trend(_) => BlockType::Trend,
         BlockView::Table(_) => BlockType::Table,
         BlockView::County(_) => BlockType::County,
+        BlockView::Progress(_) => BlockType::Progress,
     }
 }
 
@@ -373,6 +405,7 @@ fn heading_of(b: &BlockView) -> Option<String> {
         BlockView::Trend(p) => &p.heading,
         BlockView::Table(p) => &p.heading,
         BlockView::County(p) => &p.heading,
+        BlockView::Progress(p) => &p.heading,
     };
     h.as_ref().map(|h| h.title.clone())
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::highlight::Segment;
 
 /// 数据格式版本：JSON 结构有改动时加一，自己写的模板可据此判断能否读懂。
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct View {
@@ -55,8 +55,8 @@ pub struct Render {
     pub recipient: Option<String>,
     /// 封面样式：plain（学习资料式）或 redhead（简报式红头报头）。
     pub cover: String,
-    /// 落款：发文单位署名（theme.signoff，默认为 meta.issuer）。
-    pub signoff: String,
+    /// 落款：发文单位署名（theme.signoff，默认为 meta.issuer）；都没有时为 null。
+    pub signoff: Option<String>,
     /// 装订方式：saddle（骑马订，补足 4 的倍数页）、side（平订，补足双数页）、sheet（单页，不补白）。
     pub binding: super::Binding,
 }
@@ -80,21 +80,30 @@ pub struct MetaView {
     pub subtitle: Option<String>,
     pub region: String,
     pub meeting: Option<String>,
-    /// 2023年12月26日
+    /// 2023年12月26日，或数据原文的说法（如“近日”）。
     pub meeting_date: Option<String>,
-    /// 二〇二三年十二月二十六日
+    /// 二〇二三年十二月二十六日（数据写的是文字时同 meeting_date）。
     pub meeting_date_cn: Option<String>,
-    pub issuer: String,
+    /// 编印单位；数据没写时为 null（不印）。
+    pub issuer: Option<String>,
+    /// 封面上的文种字样：默认同 kind；数据写 "" 时为 null（不印）。
+    pub label: Option<String>,
+    /// 本期的统计期，如“1—7月”。
+    pub period: Option<String>,
+    /// 数据截至，如“截至10月31日”。
+    pub as_of: Option<String>,
+    /// 对全文数据都适用的说明，如“初步统计数”。
+    pub note: Option<String>,
     pub classification: Option<String>,
     pub issue: Option<String>,
     /// 资料来源。
     pub source: Option<String>,
-    /// 二〇二三年十二月二十六日
-    pub date_cn: String,
+    /// 二〇二三年十二月二十六日；数据没写编印日期时以下三项都为 null（不印日期）。
+    pub date_cn: Option<String>,
     /// 二〇二三年十二月（封面）
-    pub month_cn: String,
+    pub month_cn: Option<String>,
     /// 2023-12-26
-    pub date_iso: String,
+    pub date_iso: Option<String>,
     /// 封面标志图片的虚拟路径（`/data/…`，即数据目录中的文件），没有则为 null。
     pub logo: Option<String>,
     /// 县区版的县区名，如“永城市”；全市版为 null。
@@ -167,8 +176,20 @@ pub struct IndicatorView {
     pub chart_label: Option<String>,
     /// 只有文字的目标或结果，如“保持正增长”。
     pub text: Option<String>,
-    /// “比1—9月加快0.5个百分点”
+    /// 与前一时期的比较，多项时以逗号连接，如“增速比1—9月回落1.6个百分点”。
     pub change_text: Option<String>,
+    /// 位次，如“增速继续位居全省第一”；卡片上以角标印出（card.badge）。
+    pub rank_text: Option<String>,
+    /// 拉动，如“拉动规上工业增长3.3个百分点”。
+    pub contribution_text: Option<String>,
+    /// 年度目标，如“完成年度目标的76.5%”“超年度目标0.5个百分点”。
+    pub goal_text: Option<String>,
+    /// 完成比例由程序算得（四舍五入保留一位小数），块的注中说明。
+    pub share_computed: bool,
+    /// 有由上期数据（--previous）算出的比较，块的注中说明。
+    pub computed_comparison: bool,
+    /// 增速的比较基准，如“同比”；不写基准时为空串。
+    pub basis: String,
     pub notes: Vec<Vec<Segment>>,
     /// 整条指标的一句话，如“规模以上工业增加值增长8%以上”（表格和检查用）。
     pub phrase: String,
@@ -187,7 +208,13 @@ pub struct Heading {
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct ChapterView {
+    /// 章标题；不编号的导语章可为空串（不出标题）。
     pub title: String,
+    /// 章的编号，如“一、”；不编号的章（导语章、只有一章、数据关掉了编号）为 null。
+    pub number: Option<String>,
+    /// 数据中这一章是否编号（排各版本时据此编号）。
+    #[serde(skip)]
+    pub numbered: bool,
     pub blocks: Vec<BlockView>,
     /// 只有县区内容（全市版不排）。
     #[serde(skip)]
@@ -207,6 +234,68 @@ pub enum BlockView {
     Trend(TrendView),
     Table(TableView),
     County(CountyBlockView),
+    Progress(ProgressView),
+}
+
+/// 推进情况：计数、各事项（可分组）、与上期的对照。
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ProgressView {
+    pub id: Option<String>,
+    pub heading: Option<Heading>,
+    /// 数据截至，如“截至10月31日”。
+    pub as_of: Option<String>,
+    pub total: usize,
+    /// “共13项，其中已完成2项，序时推进8项，滞后3项”
+    pub counts_text: String,
+    pub counts: Vec<StatusCount>,
+    pub has_lead: bool,
+    pub has_deadline: bool,
+    pub has_note: bool,
+    /// 与上期数据对照过（有 change、delta）。
+    pub compared: bool,
+    /// 不分组时只有一组，标题为 null。
+    pub groups: Vec<ProgressGroup>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct StatusCount {
+    pub status: String,
+    /// done、on_track、behind、severe、not_started
+    pub level: String,
+    pub count: usize,
+    /// 滞后、严重滞后、未开工：模板加标记突出（单色版也看得出）。
+    pub lagging: bool,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ProgressGroup {
+    pub title: Option<String>,
+    pub items: Vec<ProgressItemView>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ProgressItemView {
+    /// 原文顺序的序号，1 起。
+    pub no: usize,
+    pub title: String,
+    pub lead: Option<String>,
+    pub co: Vec<String>,
+    /// “2024年底前”或原文说法。
+    pub deadline: Option<String>,
+    /// “80%”“完成3.2亿元，占计划的64.0%”“已进场施工”
+    pub progress: Option<String>,
+    pub status: Option<String>,
+    /// 状态连同它说的部分，如“马站未开工”。
+    pub status_text: Option<String>,
+    pub level: Option<String>,
+    pub lagging: bool,
+    /// 与上期比：“本期新完成”“新增滞后”“不再滞后”“本期新增”。
+    pub change: Option<String>,
+    /// 与上期比的进度变化：“比上期提高20个百分点”。
+    pub delta: Option<String>,
+    pub note: Option<String>,
+    pub category: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -420,6 +509,16 @@ pub enum SummaryBlockView {
     },
     Trend(TrendView),
     Table(TableView),
+    /// 推进情况：计数一行和滞后事项。
+    Progress {
+        title: Option<String>,
+        counts_text: String,
+        as_of: Option<String>,
+        /// 滞后事项，如“推进县职业中专扩容提升（22%，严重滞后）”。
+        lagging: Vec<String>,
+        /// 与上期对照时，本期新完成的事项。
+        done: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]

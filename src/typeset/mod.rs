@@ -65,7 +65,7 @@ pub fn typeset(
     kind: Kind,
     data: Vec<u8>,
     data_dir: Option<PathBuf>,
-    date: NaiveDate,
+    date: Option<NaiveDate>,
 ) -> Result<Typeset, Problems> {
     typeset_template(engine, kind.template(), kind.label(), data, data_dir, date)
 }
@@ -77,7 +77,7 @@ pub fn typeset_template(
     label: &str,
     data: Vec<u8>,
     data_dir: Option<PathBuf>,
-    date: NaiveDate,
+    date: Option<NaiveDate>,
 ) -> Result<Typeset, Problems> {
     let label = label.to_owned();
     // 超时、超页时要先看数据有多大；交给排版线程的是同一份数据的共享引用，不另占内存。
@@ -97,7 +97,7 @@ pub fn typeset_template(
                 main,
                 data,
                 data_dir,
-                today: to_datetime(date),
+                today: date.map(to_datetime),
             };
             let warned = typst::compile::<PagedDocument>(&world);
             // 无论成败都清理缓存，批量时内存不随文档数增长。
@@ -181,7 +181,7 @@ pub fn typeset_template(
 pub fn pdf(
     doc: &PagedDocument,
     ident: &str,
-    date: NaiveDate,
+    date: Option<NaiveDate>,
     standard: Option<world::Standard>,
 ) -> Result<Vec<u8>, Problems> {
     use typst_pdf::{PdfStandard, PdfStandards};
@@ -203,7 +203,7 @@ pub fn pdf(
     };
     let options = PdfOptions {
         ident: Smart::Custom(ident.to_owned()),
-        timestamp: Some(Timestamp::new_utc(to_datetime(date))),
+        timestamp: date.map(|d| Timestamp::new_utc(to_datetime(d))),
         creator: Smart::Custom(Some("jianbao".into())),
         standards,
         ..PdfOptions::default()

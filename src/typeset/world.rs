@@ -144,7 +144,7 @@ pub struct DocWorld<'a> {
     pub main: FileId,
     pub data: Bytes,
     pub data_dir: Option<PathBuf>,
-    pub today: Datetime,
+    pub today: Option<Datetime>,
 }
 
 impl DocWorld<'_> {
@@ -216,6 +216,6 @@ impl World for DocWorld<'_> {
     }
 
     fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
-        Some(self.today)
+        self.today
     }
 }
