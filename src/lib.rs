@@ -17,6 +17,7 @@ pub mod postpress;
 pub mod present;
 pub mod preview;
 pub mod project;
+pub mod release;
 pub mod render;
 pub mod schema;
 pub mod typeset;

@@ -27,6 +27,10 @@ pub struct Project {
     pub counties: Option<Counties>,
     /// 编印日期：typst 的“今天”和 PDF 时间戳都用它。
     pub date: Option<NaiveDate>,
+    /// 上期（`--previous` 或 meta.toml 的 previous），读入并规范化好的；发布前核对用它比较两期。
+    pub previous: Option<Box<Project>>,
+    /// 发布前核对的提醒（县区合计、离群的数、与上期相比变化过大）：不妨碍排版，`check` 和 `build` 列出。
+    pub warnings: Vec<Problem>,
 }
 
 impl Project {
@@ -36,8 +40,20 @@ impl Project {
             problems.0.splice(0..0, parts.problems.0);
             problems
         })?;
-        let previous = Self::previous(&data, options)?;
-        let view = present::present(&data, options, previous.as_ref())?;
+        let previous = match Self::previous(&data, options)? {
+            Some(prev) => {
+                // 上期本身不再往前找上期。
+                let dir = prev.dir.clone();
+                let options = present::Options {
+                    previous: None,
+                    ..options.clone()
+                };
+                let view = present::present(&prev, &options, None)?;
+                Some((prev, view, dir))
+            }
+            None => None,
+        };
+        let view = present::present(&data, options, previous.as_ref().map(|p| &p.0))?;
         let counties = match &data.counties {
             Some(c) => Some(county::prepare(c, &view)?),
             None => None,
@@ -49,12 +65,33 @@ impl Project {
             .date
             .as_ref()
             .map(|d| present::to_naive(d.get_ref()).expect("present 已校验日期"));
-        Ok(Self {
+        let previous = match previous {
+            Some((prev, prev_view, _)) => {
+                let counties = match &prev.counties {
+                    Some(c) => Some(county::prepare(c, &prev_view)?),
+                    None => None,
+                };
+                Some(Box::new(Project {
+                    data: prev,
+                    view: prev_view,
+                    counties,
+                    date: None,
+                    previous: None,
+                    warnings: Vec::new(),
+                }))
+            }
+            None => None,
+        };
+        let mut project = Self {
             data,
             view,
             counties,
             date,
-        })
+            previous,
+            warnings: Vec::new(),
+        };
+        project.warnings = crate::release::checks(&project);
+        Ok(project)
     }
 
     /// 上期数据集：`--previous` 给的（相对当前目录），或 meta.toml 的 previous（相对数据目录）。

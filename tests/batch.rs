@@ -114,7 +114,8 @@ fn county_edition_carries_its_own_figures_ranks_and_shares() {
     assert_eq!(g.figure.text, "-0.8");
     assert_eq!(g.rank_text, "居全市第9位");
     assert_eq!(g.compare_text.as_deref(), Some("低于全市2.5个百分点"));
-    assert_eq!(industry.growth_text.as_deref(), Some("下降0.8%"));
+    // 与全市卡片同一种说法：比较基准“同比”照全市指标。
+    assert_eq!(industry.growth_text.as_deref(), Some("同比下降0.8%"));
     let schools = c
         .targets
         .iter()

@@ -17,7 +17,10 @@ fn redhead_cover_prints_issue_signoff_and_date_on_the_first_page() {
     );
     let project = load(data.path());
     assert_eq!(project.view.render.cover, "redhead", "简报默认用红头封面");
-    assert_eq!(project.view.render.signoff.as_deref(), Some("示例市委办公室"));
+    assert_eq!(
+        project.view.render.signoff.as_deref(),
+        Some("示例市委办公室")
+    );
     let pages = pages(&project, &engine(&project), Kind::Booklet);
     let cover = &pages[0];
     for want in ["第3期", "示例市委办公室", "2023年12月26日", "本期要目"] {

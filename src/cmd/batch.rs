@@ -16,6 +16,7 @@ pub fn run(args: cli::BatchArgs) -> Result<(), Failure> {
     stop_on_ctrl_c();
     let started = Instant::now();
     let project = prepare(&args.common)?;
+    super::print_warnings(&project, 3);
     let regions = batch::regions(&project, &Selection::parse(&args.counties), args.shard)
         .map_err(Failure::Data)?;
     let _lock = output::lock(&args.output.out)?;

@@ -31,6 +31,7 @@ pub fn run(mut args: cli::BuildArgs) -> Result<(), Failure> {
         args.common.templates = Some(root);
     }
     let project = prepare(&args.common)?;
+    super::print_warnings(&project, 3);
     let view = project
         .view_for(args.county.as_deref())
         .map_err(Failure::Data)?;

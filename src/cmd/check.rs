@@ -22,9 +22,14 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
         return Err(Failure::Data(problems));
     }
     let counties = project.counties.as_ref().map_or(0, |c| c.names.len());
+    super::print_warnings(&project, 0);
     if !args.layout {
+        let reminders = match project.warnings.len() {
+            0 => String::new(),
+            n => format!("，另有 {n} 条发布前核对的提醒（见上）"),
+        };
         println!(
-            "{}：数据无误（{} 个县区）。",
+            "{}：数据无误（{} 个县区）{reminders}。",
             project.data.dir.display(),
             counties
         );

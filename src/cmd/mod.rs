@@ -84,6 +84,29 @@ pub fn stop_on_ctrl_c() {
     });
 }
 
+/// 打印发布前核对的提醒（县区合计、离群的数、与上期相比变化过大）：`limit` 为最多列几条，0 为全部。
+pub fn print_warnings(project: &Project, limit: usize) {
+    let w = &project.warnings;
+    if w.is_empty() {
+        return;
+    }
+    eprintln!(
+        "发布前核对：{} 条提醒（数据能排版，但可能有录错的数）",
+        w.len()
+    );
+    let shown = if limit == 0 {
+        w.len()
+    } else {
+        limit.min(w.len())
+    };
+    for p in &w[..shown] {
+        eprintln!("提醒：{p}");
+    }
+    if shown < w.len() {
+        eprintln!("  ……其余 {} 条见 jianbao check", w.len() - shown);
+    }
+}
+
 /// 打印版面检查的摘要（一行计数和前几条）。
 pub fn print_findings(findings: &[jianbao::typeset::preflight::Finding]) {
     if !findings.is_empty() {

@@ -49,6 +49,12 @@ pub struct Column {
     /// 对应的指标字段：`指标id.value`（总量）或 `指标id.growth`（增速）。
     #[schemars(with = "String")]
     pub field: Spanned<String>,
+    /// 各县区的数加起来应等于全市总量（可选，只用于总量列）：`check` 在合计不符时提醒。
+    #[serde(default)]
+    pub adds_up: Option<bool>,
+    /// 合计与全市相差多少以内不提醒（可选，与数字同单位）；默认为各县区四舍五入误差之和（县区数 × 末位的一半）。
+    #[serde(default)]
+    pub tolerance: Option<f64>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -98,6 +98,10 @@ pub struct Indicator {
     /// `{ growth = 8 }`（与增速比，读作“超/距年度目标差…个百分点”）或 `{ share = 76.5 }`（已算好的完成比例）。
     #[serde(default)]
     pub annual_goal: Option<AnnualGoal>,
+    /// 与上期相比增速最多变化多少个百分点（可选）：用 --previous 时，变化更大的（本指标和各县区的增速）
+    /// 由 `check` 提醒核对，如 10。
+    #[serde(default)]
+    pub max_change: Option<f64>,
     /// 补充说明（可选），每个元素一句，排在数字下方，其中的数字加粗突出，如“上拉全市工业增速5.1个百分点”。
     #[serde(default)]
     pub notes: Vec<String>,

@@ -43,6 +43,10 @@ pub struct Counties {
     pub names: Vec<String>,
     fields: Vec<Field>,
     values: HashMap<(String, Field), Result<Figure, Problem>>,
+    /// 每个数字在表格（或更正文件）中的位置：发布前核对的提醒要指到单元格。
+    origins: HashMap<(String, Field), crate::base::diag::Origin>,
+    /// 表格各列：表头、声明的合计规则及其在 counties.toml 中的位置。
+    columns: Vec<(Field, ColumnRule)>,
     notes: HashMap<String, Vec<String>>,
     /// (目标下标, 县区 → 分解数量)
     shares: Vec<(usize, HashMap<String, Figure>)>,
@@ -103,6 +107,24 @@ pub fn prepare(data: &CountyData, city: &View) -> Result<Counties, Problems> {
     let grid = &data.grid;
     let columns = header_columns(grid, settings, &mut problems);
     let mut values = HashMap::new();
+    let mut origins = HashMap::new();
+    let rules: Vec<(Field, ColumnRule)> = parsed
+        .iter()
+        .zip(&settings.table.columns)
+        .filter_map(|(f, c)| {
+            f.map(|f| {
+                (
+                    f,
+                    ColumnRule {
+                        header: c.header.clone(),
+                        adds_up: c.adds_up.unwrap_or(false),
+                        tolerance: c.tolerance,
+                        declared: src.origin(Some(c.field.span())),
+                    },
+                )
+            })
+        })
+        .collect();
     if let Some((header_row, name_col, cols)) = columns {
         let mut seen_rows: HashMap<String, usize> = HashMap::new();
         for (row, cells) in grid.rows.iter().filter(|(r, _)| *r > header_row) {
@@ -134,6 +156,7 @@ pub fn prepare(data: &CountyData, city: &View) -> Result<Counties, Problems> {
                         Problem::new(grid.origin(*row, col), column.header.clone(), msg)
                     });
                 values.insert((name.clone(), *field), figure);
+                origins.insert((name.clone(), *field), grid.origin(*row, col));
             }
         }
         for name in &names {
@@ -162,6 +185,7 @@ pub fn prepare(data: &CountyData, city: &View) -> Result<Counties, Problems> {
                         (name.clone(), field),
                         literal(&file.source, num, format!("overrides.{key}")),
                     );
+                    origins.insert((name.clone(), field), file.source.origin(Some(num.span())));
                 }
                 Ok(_) => problems.push(Problem::new(
                     file.source.origin(Some(num.span())),
@@ -192,9 +216,57 @@ pub fn prepare(data: &CountyData, city: &View) -> Result<Counties, Problems> {
         names,
         fields,
         values,
+        origins,
+        columns: rules,
         notes,
         shares,
     })
+}
+
+/// 县区表格一列的设置。
+#[derive(Debug, Clone)]
+pub struct ColumnRule {
+    pub header: String,
+    /// 各县区之和应等于全市总量。
+    pub adds_up: bool,
+    pub tolerance: Option<f64>,
+    /// 这一列在 counties.toml 中的位置。
+    pub declared: crate::base::diag::Origin,
+}
+
+/// 县区表格的一列数字，供发布前核对（`release`）。
+pub struct ColumnFigures<'a> {
+    /// 第几个指标（全市视图的 indicators 中）。
+    pub indicator: usize,
+    pub growth: bool,
+    pub rule: &'a ColumnRule,
+    /// (县区, 数字, 位置)：读不出的单元格不在其中（它们已作为错误报告）。
+    pub cells: Vec<(&'a str, &'a Figure, &'a crate::base::diag::Origin)>,
+}
+
+impl Counties {
+    /// 各列的数字及其位置。
+    pub fn columns(&self) -> Vec<ColumnFigures<'_>> {
+        self.columns
+            .iter()
+            .map(|(field, rule)| ColumnFigures {
+                indicator: field.indicator,
+                growth: field.part == Part::Growth,
+                rule,
+                cells: self
+                    .names
+                    .iter()
+                    .filter_map(|n| {
+                        let key = (n.clone(), *field);
+                        match (self.values.get(&key), self.origins.get(&key)) {
+                            (Some(Ok(f)), Some(o)) => Some((n.as_str(), f, o)),
+                            _ => None,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
 }
 
 /// “gdp.growth” → 第几个指标的增速。

@@ -386,6 +386,8 @@ impl Cx {
             }]
         };
         lines.extend(comparisons.iter().cloned());
+        // 位次的原话（“增速继续位居全省第一”）也印在卡片上：角标只是醒目的简写。
+        lines.extend(relative.rank_text.clone());
         lines.extend(relative.contribution_text.clone());
         lines.extend(relative.goal_text.clone());
         let mut card_lines: Vec<_> = lines.iter().map(|l| segments(l)).collect();

@@ -90,9 +90,8 @@ impl Cx {
             };
             let subject = match &c.subject {
                 Some(s) => one_line(s),
-                None => {
-                    stats::subject_for(current, current.map(|g| Decimal::minus(g, change))).to_owned()
-                }
+                None => stats::subject_for(current, current.map(|g| Decimal::minus(g, change)))
+                    .to_owned(),
             };
             let verbs = match two_words(&c.words) {
                 Ok(Some(w)) => w,
