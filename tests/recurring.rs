@@ -373,3 +373,52 @@ fn release_checks_name_the_cell_and_both_numbers() {
         "{err}"
     );
 }
+
+#[test]
+fn statistics_tables_indent_sub_rows_emphasise_totals_and_mark_lagging_statuses() {
+    let dir = copy("zhengzhou-2023");
+    let table = r#"
+[[chapters]]
+title = "统计表"
+
+[[chapters.blocks]]
+type = "table"
+columns = ["项目", "完成投资（亿元）", "状态"]
+rows = [["合计", 10, "序时推进"], ["其中：甲项目", 6, "严重滞后"], ["乙项目", 4, "已完成"]]
+indent = [3]
+emphasis = [1]
+status_column = "状态"
+"#;
+    append(&dir.path().join("outline.toml"), table);
+    let project = load(dir.path());
+    let t = project
+        .view
+        .outline
+        .iter()
+        .flat_map(|c| &c.blocks)
+        .find_map(|b| match b {
+            jianbao::present::view::BlockView::Table(t) if t.columns.len() == 3 => Some(t),
+            _ => None,
+        })
+        .unwrap();
+    let styles: Vec<(bool, bool)> = t.styles.iter().map(|s| (s.indent, s.emphasis)).collect();
+    assert_eq!(styles, [(false, true), (true, false), (true, false)]);
+    let lagging: Vec<bool> = t.rows.iter().map(|r| r[2].lagging).collect();
+    assert_eq!(lagging, [false, true, false]);
+    assert!(booklet_text(&project).contains("▲严重滞后"));
+
+    // 点名不存在的行、不存在的状态列：报在大纲里。
+    replace(
+        &dir.path().join("outline.toml"),
+        "indent = [3]",
+        "indent = [7]",
+    );
+    replace(
+        &dir.path().join("outline.toml"),
+        "status_column = \"状态\"",
+        "status_column = \"进度\"",
+    );
+    let err = check_fails(dir.path());
+    assert!(err.contains("没有第7行：表格共 3 行数据"), "{err}");
+    assert!(err.contains("表头中没有 “进度”"), "{err}");
+}

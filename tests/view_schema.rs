@@ -82,7 +82,7 @@ const PINNED: &[(u64, &str)] = &[
     ),
     (
         6,
-        "2b0ce022ab5a5604ca6fbfc274a2ac3ed1fa0b4217475ffed480aca99725f25a",
+        "d45877df6cad41638aaeac8526144389fcb8d884e111a173c5e1619babd12f86",
     ),
 ];
 

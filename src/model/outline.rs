@@ -156,6 +156,18 @@ pub struct Block {
     #[schemars(with = "Option<Vec<Vec<serde_json::Value>>>")]
     pub rows: Option<Vec<Vec<Spanned<toml::Value>>>>,
 
+    // ——table（统计表）——
+    /// 缩进的分项行（table，可选）：数据行的序号（1 起），如 [2, 3] 表示第2、3行是上一行的“其中”。
+    /// 第一格以“其中”开头的行自动缩进，不必写在这里。
+    #[serde(default)]
+    pub indent: Option<Vec<usize>>,
+    /// 加粗突出的行（table，可选）：数据行的序号（1 起），如合计行。
+    #[serde(default)]
+    pub emphasis: Option<Vec<usize>>,
+    /// 状态列（table，可选）：这一列的表头；格子里的“滞后”“严重滞后”“未开工”等状态像进度块一样加“▲”并加粗。
+    #[serde(default)]
+    pub status_column: Option<String>,
+
     // ——progress——
     /// 分组（progress，可选）：status（按状态，滞后的在前）、lead（按牵头单位）、category（按分类）；不写则按原文顺序。
     #[serde(default)]

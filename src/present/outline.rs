@@ -162,7 +162,16 @@ fn allowed(kind: BlockType) -> &'static [&'static str] {
         BlockType::Tasks => &["file"],
         BlockType::Targets => &[],
         BlockType::Trend => &["series", "unit", "style", "note"],
-        BlockType::Table => &["columns", "rows", "file", "sheet", "note"],
+        BlockType::Table => &[
+            "columns",
+            "rows",
+            "file",
+            "sheet",
+            "note",
+            "indent",
+            "emphasis",
+            "status_column",
+        ],
         BlockType::County => &[],
         BlockType::Progress => &["file", "group", "note"],
     }
@@ -235,6 +244,9 @@ fn given(b: &Block) -> Vec<&'static str> {
     add("rows", b.rows.is_some());
     add("note", b.note.is_some());
     add("group", b.group.is_some());
+    add("indent", b.indent.is_some());
+    add("emphasis", b.emphasis.is_some());
+    add("status_column", b.status_column.is_some());
     out
 }
 
@@ -615,11 +627,14 @@ impl Cx {
                         {
                             notes.push(MISSING_NOTE.to_owned());
                         }
+                        let styles = self.row_styles(src, block, &rows, &field, at.clone());
+                        self.mark_statuses(src, block, &columns, &mut rows, &field, at.clone());
                         BlockView::Table(TableView {
                             id,
                             heading,
                             columns,
                             rows,
+                            styles,
                             notes,
                         })
                     }

@@ -24,6 +24,7 @@ fn number_cell(text: &str, value: f64) -> TableCell {
         numeric: true,
         missing: false,
         negative: value < 0.0,
+        lagging: false,
     }
 }
 
@@ -33,6 +34,7 @@ fn text_cell(text: String) -> TableCell {
         numeric: false,
         missing: false,
         negative: false,
+        lagging: false,
     }
 }
 
@@ -42,6 +44,7 @@ fn missing_cell() -> TableCell {
         numeric: false,
         missing: true,
         negative: false,
+        lagging: false,
     }
 }
 
@@ -237,6 +240,81 @@ pub(super) fn align_missing(columns: &[TableColumn], rows: &mut [Vec<TableCell>]
         for (cell, col) in row.iter_mut().zip(columns) {
             if cell.missing && col.numeric {
                 cell.numeric = true;
+            }
+        }
+    }
+}
+
+impl Cx {
+    /// 各行的样式：数据点名的分项行和加粗行（序号 1 起，越界报错），以及第一格以“其中”开头的行。
+    pub(super) fn row_styles(
+        &mut self,
+        src: &SourceFile,
+        block: &crate::model::outline::Block,
+        rows: &[Vec<TableCell>],
+        field: &str,
+        at: std::ops::Range<usize>,
+    ) -> Vec<super::view::RowStyle> {
+        let mut styles: Vec<super::view::RowStyle> = rows
+            .iter()
+            .map(|r| super::view::RowStyle {
+                indent: r
+                    .first()
+                    .is_some_and(|c| c.text.trim_start().starts_with("其中")),
+                emphasis: false,
+            })
+            .collect();
+        for (name, list, set) in [
+            ("indent", &block.indent, 0),
+            ("emphasis", &block.emphasis, 1),
+        ] {
+            for &n in list.iter().flatten() {
+                match styles.get_mut(n.wrapping_sub(1)) {
+                    Some(s) if set == 0 => s.indent = true,
+                    Some(s) => s.emphasis = true,
+                    None => self.push(
+                        src,
+                        Some(at.clone()),
+                        format!("{field}.{name}"),
+                        format!("没有第{n}行：表格共 {} 行数据（序号从 1 起）", rows.len()),
+                    ),
+                }
+            }
+        }
+        styles
+    }
+
+    /// 状态列：格子里出现滞后类的状态（滞后、严重滞后、未开工……）时标出。
+    pub(super) fn mark_statuses(
+        &mut self,
+        src: &SourceFile,
+        block: &crate::model::outline::Block,
+        columns: &[TableColumn],
+        rows: &mut [Vec<TableCell>],
+        field: &str,
+        at: std::ops::Range<usize>,
+    ) {
+        let Some(header) = &block.status_column else {
+            return;
+        };
+        let Some(k) = columns.iter().position(|c| c.header == one_line(header)) else {
+            let known: Vec<&str> = columns.iter().map(|c| c.header.as_str()).collect();
+            self.push(
+                src,
+                Some(at),
+                format!("{field}.status_column"),
+                format!("表头中没有 “{header}”，可选：{}", known.join("、")),
+            );
+            return;
+        };
+        let lagging: Vec<&str> = super::progress::STATUSES
+            .iter()
+            .filter(|(_, l)| l.lagging())
+            .map(|(n, _)| *n)
+            .collect();
+        for row in rows {
+            if let Some(cell) = row.get_mut(k) {
+                cell.lagging = lagging.iter().any(|s| cell.text.contains(s));
             }
         }
     }

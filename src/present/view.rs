@@ -433,8 +433,19 @@ pub struct TableView {
     pub heading: Option<Heading>,
     pub columns: Vec<TableColumn>,
     pub rows: Vec<Vec<TableCell>>,
+    /// 各行的样式，与 rows 一一对应：缩进的分项行（其中）、加粗的行。
+    pub styles: Vec<RowStyle>,
     /// 数据给出的注，以及有缺数据时的“—表示……”。
     pub notes: Vec<String>,
+}
+
+/// 表格一行的样式。
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+pub struct RowStyle {
+    /// 分项行（“其中”）：第一格缩进。
+    pub indent: bool,
+    /// 加粗突出（如合计行）。
+    pub emphasis: bool,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -450,6 +461,8 @@ pub struct TableCell {
     pub numeric: bool,
     pub missing: bool,
     pub negative: bool,
+    /// 状态列中表示滞后的格子（滞后、严重滞后、未开工……）：模板加“▲”并加粗。
+    pub lagging: bool,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
