@@ -122,14 +122,26 @@ pub fn create(dir: &Path, kind: DocKind) -> Result<Written> {
     } else {
         "\n# 指标是预期目标（true）还是实绩（false）；不写时政府工作报告要点为目标，其余为实绩。\n# goals = false\n"
     };
+    // 统计分析和简报用上统计简报的说法：与前期比较、位次、拉动、年度目标、下降；预期目标不用。
+    let stats = matches!(kind, DocKind::Statistics | DocKind::Briefing);
+    let pick = |yes: &'static str, no: &'static str| if stats { yes } else { no };
     w.text(
         "indicators.toml",
         &include_str!("indicators.toml.in")
-            .replace("{period}", period)
-            .replace("{goals_line}", goals_line),
+            .replace("{goals_line}", goals_line)
+            .replace("{industry_extra}", pick(INDUSTRY_EXTRA, ""))
+            .replace(
+                "{investment_growth}",
+                pick(INVESTMENT_FALL, "growth = 4.3\n"),
+            )
+            .replace("{revenue_extra}", pick(REVENUE_EXTRA, ""))
+            .replace("{period}", period),
     )?;
     if has_tasks {
         w.text("tasks.toml", include_str!("tasks.toml.in"))?;
+    }
+    if kind == DocKind::Briefing {
+        w.text("progress.toml", include_str!("progress.toml.in"))?;
     }
     w.text("counties.toml", include_str!("counties.toml.in"))?;
     w.text("counties/示例一区.toml", include_str!("county.toml.in"))?;
@@ -387,8 +399,31 @@ type = "indicators"
 title = "主要指标"
 
 [[summary.blocks]]
+# 推进情况：计数一句和滞后的事项。
+type = "progress"
+ref = "progress"
+
+[[summary.blocks]]
 type = "points"
 ref = "next"
+"#;
+
+const INDUSTRY_EXTRA: &str = r#"# 与前期比较（可选，可写多项）：change 是本期减前期的百分点，读作“增速比1—2月提高0.4个百分点”；
+# 主语（增速/降幅）和动词（提高/回落、收窄/扩大）按正负自动取，subject、words 可改。
+compare = [{ base = "1—2月", change = 0.4 }]
+# 位次（可选）：照录的文字，或 { scope = "全省", position = 3 }，或给出同类的数 peers 由程序排。
+rank = "全省第3位"
+# 拉动（可选）：读作“拉动地区生产总值增长2.1个百分点”；负数读作“下拉”。
+contribution = { to = "地区生产总值增长", points = 2.1 }
+"#;
+
+const INVESTMENT_FALL: &str = r#"# 负数表示下降：读作“下降1.5%”；两期都下降时比较的主语是“降幅”，这里读作“降幅比1—2月收窄0.6个百分点”。
+growth = -1.5
+compare = [{ base = "1—2月", change = 0.6 }]
+"#;
+
+const REVENUE_EXTRA: &str = r#"# 年度目标（可选）：给出年度目标总量，程序算出“完成年度目标的23.7%”（四舍五入保留一位小数，注里写明）。
+annual_goal = { value = 150 }
 "#;
 
 const SUMMARY_STATISTICS: &str = r#"
