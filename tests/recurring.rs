@@ -422,3 +422,73 @@ status_column = "状态"
     assert!(err.contains("没有第7行：表格共 3 行数据"), "{err}");
     assert!(err.contains("表头中没有 “进度”"), "{err}");
 }
+
+#[test]
+fn progress_groups_by_status_with_lagging_first_and_long_titles_wrap() {
+    let dir = copy("cangnan-2022-10");
+    replace(
+        &dir.path().join("outline.toml"),
+        "type = \"progress\"\nid = \"progress\"",
+        "type = \"progress\"\nid = \"progress\"\ngroup = \"status\"",
+    );
+    // 一个很长的事项：在事项列里换行，不压住旁边的列。
+    let long = "完成县应急广播指挥中心、18个乡镇应急广播分控中心、376个村居广播室和752只可控IP化高音喇叭建设，".repeat(4);
+    replace(
+        &dir.path().join("progress.toml"),
+        "title = \"推进县职业中专扩容提升。\"",
+        &format!("title = \"推进县职业中专扩容提升。{long}\""),
+    );
+    let project = load(dir.path());
+    let groups: Vec<String> = project
+        .view
+        .outline
+        .iter()
+        .flat_map(|c| &c.blocks)
+        .find_map(|b| match b {
+            jianbao::present::view::BlockView::Progress(p) => Some(p),
+            _ => None,
+        })
+        .unwrap()
+        .groups
+        .iter()
+        .map(|g| format!("{}{}", g.title.clone().unwrap_or_default(), g.items.len()))
+        .collect();
+    // 严重滞后、未开工、滞后类（进度滞后、推进缓慢、偏慢）、未注明。
+    assert_eq!(
+        groups,
+        [
+            "严重滞后1",
+            "未开工1",
+            "进度滞后1",
+            "推进缓慢1",
+            "偏慢1",
+            "未注明8"
+        ]
+    );
+    let text = booklet_text(&project);
+    assert!(
+        text.contains("严重滞后（1项）") && text.contains("未注明（8项）"),
+        "{text}"
+    );
+    for paper in ["a4", "a5", "32k"] {
+        let o = jianbao(&[
+            "check",
+            dir.path().to_str().unwrap(),
+            "--layout",
+            "--county",
+            "city",
+            "--paper",
+            paper,
+            "--format",
+            "json",
+        ]);
+        let found: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let overlaps: Vec<&serde_json::Value> = found
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "overlap" || f["rule"] == "outside-area")
+            .collect();
+        assert!(overlaps.is_empty(), "{paper}：{overlaps:#?}");
+    }
+}
