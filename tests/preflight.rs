@@ -324,3 +324,30 @@ fn short_brief_from_init_has_no_blank_page_in_the_body() {
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("：4 页"), "{}", stdout(&o));
 }
+
+/// 很长的发放对象名称在 32 开的底边换行，不压住页码（版面检查报“文字重叠”时这个测试失败）。
+#[test]
+fn a_long_recipient_line_wraps_clear_of_the_folio_on_32k() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("名单.txt");
+    std::fs::write(
+        &list,
+        "中共商丘市委全面深化改革委员会办公室经济体制和生态文明体制改革专项小组办公室主任\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = jianbao(&[
+        "build",
+        "data/zhengzhou-2023",
+        "--paper",
+        "32k",
+        "--only",
+        "booklet",
+        "--recipients",
+        list.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("文字重叠"), "{}", stderr(&o));
+}
