@@ -219,65 +219,8 @@ impl Cx {
             );
         }
 
-        // 与前一时期的比较。
-        let change = ind
-            .change
-            .as_ref()
-            .map(|c| self.figure(src, c, &format!("{field}.change")));
-        let words = match ind.change_words.as_deref() {
-            None => ("加快".to_owned(), "回落".to_owned()),
-            Some([up, down]) => (one_line(up), one_line(down)),
-            Some(_) => {
-                self.push(
-                    src,
-                    at.clone(),
-                    format!("{field}.change_words"),
-                    "change_words 应写两个词：[上升时, 下降时]，如 [\"回升\", \"回落\"]",
-                );
-                ("加快".to_owned(), "回落".to_owned())
-            }
-        };
-        let change_text = match (&change, &ind.change_base) {
-            (Some(c), Some(base)) => Some(cn::change_phrase(
-                c.value,
-                &c.text,
-                &one_line(base),
-                (&words.0, &words.1),
-            )),
-            (Some(_), None) => {
-                self.push(
-                    src,
-                    ind.change.as_ref().map(Spanned::span),
-                    format!("{field}.change_base"),
-                    "填写了变化 change 时必须写比较的时期 change_base，如“1—9月”",
-                );
-                None
-            }
-            (None, Some(_)) => {
-                self.push(
-                    src,
-                    at.clone(),
-                    format!("{field}.change_base"),
-                    "写了 change_base 却没有 change",
-                );
-                None
-            }
-            (None, None) => {
-                if ind.change_words.is_some() {
-                    self.push(
-                        src,
-                        at.clone(),
-                        format!("{field}.change_words"),
-                        "写了 change_words 却没有 change",
-                    );
-                }
-                None
-            }
-        };
-
         let relative = self.relative(src, ind, field, value.as_ref(), growth.as_ref(), previous);
-        let mut comparisons: Vec<String> = change_text.into_iter().collect();
-        comparisons.extend(relative.comparisons.iter().cloned());
+        let comparisons = relative.comparisons.clone();
         let change_text = (!comparisons.is_empty()).then(|| comparisons.join("，"));
         let basis = ind
             .basis

@@ -1,13 +1,14 @@
 //! 一项指标与别的数相比的说法：与前一时期比（含 --previous 算出的）、位次、拉动、年度目标。
 //! 措辞规则在 `stats`，这里只把数据（及其位置）交给它，并报告写错的地方。
 
-use super::Cx;
 use super::stats::{self, Change, Decimal};
 use super::view::Figure;
+use super::{Cx, cn};
 use crate::base::text::one_line;
 use crate::load::SourceFile;
 use crate::model::Num;
 use crate::model::indicators::{AnnualGoal, Contribution, Indicator, Rank};
+use toml::Spanned;
 
 /// 上期数据集中同一指标的增速（--previous），用来算出没写的比较。
 #[derive(Debug, Clone)]
@@ -81,6 +82,7 @@ impl Cx {
         previous: Option<&PreviousGrowth>,
     ) -> Relative {
         let mut out = Relative::default();
+        out.comparisons.extend(self.legacy_change(src, ind, field));
         let current = growth.and_then(decimal);
         for (i, c) in ind.compare.iter().enumerate() {
             let f = format!("{field}.compare[{i}]");
@@ -155,6 +157,65 @@ impl Cx {
             self.annual_goal(src, ind, field, g, value, growth, &mut out);
         }
         out
+    }
+
+    /// 旧写法的比较（`change`、`change_base`、`change_words`，不带主语）：照旧读作“比1—9月加快0.5个百分点”。
+    fn legacy_change(&mut self, src: &SourceFile, ind: &Indicator, field: &str) -> Option<String> {
+        let at = Some(ind.id.span());
+        let change = ind
+            .change
+            .as_ref()
+            .map(|c| self.figure(src, c, &format!("{field}.change")));
+        let words = match ind.change_words.as_deref() {
+            None => ("加快".to_owned(), "回落".to_owned()),
+            Some([up, down]) => (one_line(up), one_line(down)),
+            Some(_) => {
+                self.push(
+                    src,
+                    at.clone(),
+                    format!("{field}.change_words"),
+                    "change_words 应写两个词：[上升时, 下降时]，如 [\"回升\", \"回落\"]",
+                );
+                ("加快".to_owned(), "回落".to_owned())
+            }
+        };
+        match (&change, &ind.change_base) {
+            (Some(c), Some(base)) => Some(cn::change_phrase(
+                c.value,
+                &c.text,
+                &one_line(base),
+                (&words.0, &words.1),
+            )),
+            (Some(_), None) => {
+                self.push(
+                    src,
+                    ind.change.as_ref().map(Spanned::span),
+                    format!("{field}.change_base"),
+                    "填写了变化 change 时必须写比较的时期 change_base，如“1—9月”",
+                );
+                None
+            }
+            (None, Some(_)) => {
+                self.push(
+                    src,
+                    at.clone(),
+                    format!("{field}.change_base"),
+                    "写了 change_base 却没有 change",
+                );
+                None
+            }
+            (None, None) => {
+                if ind.change_words.is_some() {
+                    self.push(
+                        src,
+                        at.clone(),
+                        format!("{field}.change_words"),
+                        "写了 change_words 却没有 change",
+                    );
+                }
+                None
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
