@@ -9,6 +9,7 @@
 
 pub mod base;
 pub mod batch;
+pub mod changes;
 pub mod copies;
 pub mod init;
 pub mod load;
@@ -19,4 +20,5 @@ pub mod preview;
 pub mod project;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod typeset;
