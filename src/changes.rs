@@ -64,7 +64,7 @@ impl Changes {
     }
 
     /// 等到下一次真正的改动（或目录被换掉）。
-    pub fn next(&mut self) -> Next {
+    pub fn wait(&mut self) -> Next {
         loop {
             let first = match self.rx.recv_timeout(FOLDER_CHECK) {
                 Ok(first) => first,

@@ -45,7 +45,7 @@ pub fn run(args: cli::WatchArgs) -> Result<(), Failure> {
     println!("{watching}按 Ctrl-C 结束。");
     rebuild(&engine, &dir, &options, &args, None);
     loop {
-        match changes.next() {
+        match changes.wait() {
             Next::Changed(changed) => {
                 rebuild(&engine, &dir, &options, &args, Some(&changed));
                 println!("{watching}");

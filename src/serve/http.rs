@@ -38,7 +38,7 @@ fn secure(mut r: Reply) -> Reply {
         ("X-Frame-Options", "DENY"),
         (
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' blob:; style-src 'self'; script-src 'self'; frame-ancestors 'none'",
+            "default-src 'self'; img-src 'self' blob:; style-src 'self'; script-src 'self'; font-src 'self'; frame-ancestors 'none'",
         ),
     ] {
         r.add_header(header(k, v));
@@ -103,6 +103,10 @@ fn handle(wb: &Arc<Workbench>, mut req: Request) {
         }
         (Method::Get, "/assets/app.css") => {
             let _ = req.respond(bytes("text/css; charset=utf-8", APP_CSS.into()));
+            return;
+        }
+        (Method::Get, "/assets/ui-font") => {
+            let _ = req.respond(ui_font());
             return;
         }
         (Method::Get, "/favicon.ico") => {
@@ -177,6 +181,20 @@ fn handle(wb: &Arc<Workbench>, mut req: Request) {
         _ => text(404, "没有这个地址"),
     };
     let _ = req.respond(reply);
+}
+
+/// 页面的中文字体：随附的思源黑体（Noto Sans SC）。办公室电脑有微软雅黑时浏览器用不着它，
+/// 没有中文字体的机器（如 CI 里的无头 Chromium）也能显示中文。字体不是数据，不要令牌，允许缓存。
+fn ui_font() -> Reply {
+    let font = crate::typeset::fonts::bundled_dir()
+        .and_then(|d| std::fs::read(d.join("NotoSansSC_400Regular.ttf")).ok());
+    match font {
+        Some(data) => Response::from_data(data)
+            .with_header(header("Content-Type", "font/ttf"))
+            .with_header(header("Cache-Control", "max-age=86400"))
+            .with_header(header("X-Content-Type-Options", "nosniff")),
+        None => text(404, "没有随附字体"),
+    }
 }
 
 /// 读 JSON 请求体：先看声明的长度，读时再限一次（不声明长度的分块请求也撑不满内存）。

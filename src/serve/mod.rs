@@ -57,9 +57,12 @@ pub struct Workbench {
     saves: Mutex<Vec<Saved>>,
     /// 写文件一次只让一个请求来：版本比对和写出之间不能插进别的保存。
     writing: Mutex<()>,
-    pngs: Mutex<HashMap<(u64, usize, usize, u32), Arc<Vec<u8>>>>,
+    pngs: Mutex<HashMap<PageKey, Arc<Vec<u8>>>>,
     kick: Mutex<mpsc::Sender<()>>,
 }
+
+/// 画好的页面图：(版面的代数, 第几份文档, 页码, 分辨率)。
+type PageKey = (u64, usize, usize, u32);
 
 /// 撤销最多记这么多次保存。
 const UNDO_DEPTH: usize = 50;
@@ -431,7 +434,7 @@ impl Started {
         let watcher = wb.clone();
         std::thread::spawn(move || {
             loop {
-                match changes.next() {
+                match changes.wait() {
                     crate::changes::Next::Changed(_) => watcher.kick(),
                     crate::changes::Next::Replaced { rebuild, .. } => {
                         if rebuild {

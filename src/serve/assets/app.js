@@ -290,6 +290,7 @@ async function save(input, removing) {
 
 function showNotice(text, file) {
   const n = $('notice');
+  n.dataset.file = file || '';
   n.replaceChildren(el('span', { textContent: text + ' ' }));
   if (file) {
     const b = el('button', { type: 'button', textContent: `重新载入 ${file}` });
@@ -333,7 +334,9 @@ async function refreshForms() {
     const inputs = [...document.querySelectorAll(`[data-file="${CSS.escape(nf.file)}"]`)];
     const busy = inputs.some((i) => i.value !== i.dataset.orig || i === document.activeElement);
     if (busy && current === nf.file) {
-      showNotice(`${nf.file} 已在别处改动。`, nf.file);
+      // 已经在说这个文件（如保存时的冲突）：不拿一句更笼统的话顶掉它。
+      const n = $('notice');
+      if (n.hidden || n.dataset.file !== nf.file) showNotice(`${nf.file} 已在别处改动，表单中是载入时的内容。`, nf.file);
       continue;
     }
     const i = files.findIndex((f) => f.file === nf.file);
