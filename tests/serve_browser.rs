@@ -482,3 +482,210 @@ async fn two_pages_editing_one_file_the_second_save_sees_the_conflict() {
     a.close().await.unwrap();
     b.close().await.unwrap();
 }
+
+/// 示例县区表格另存一份，`edit` 可以改写某些单元格（行、列从 0 起）。
+fn county_xlsx(
+    path: &std::path::Path,
+    edit: impl Fn(&mut rust_xlsxwriter::Worksheet, u32, u16) -> bool,
+) {
+    use calamine::{Data, Reader, open_workbook_auto};
+    let mut book =
+        open_workbook_auto(workbench::root().join("data/shangqiu-2023/counties.xlsx")).unwrap();
+    let range = book.worksheet_range("指标").unwrap();
+    let mut out = rust_xlsxwriter::Workbook::new();
+    let sheet = out.add_worksheet();
+    sheet.set_name("指标").unwrap();
+    let (r0, c0) = range.start().unwrap();
+    for (i, row) in range.rows().enumerate() {
+        for (j, d) in row.iter().enumerate() {
+            let (r, c) = (r0 + i as u32, (c0 as usize + j) as u16);
+            if edit(sheet, r, c) {
+                continue;
+            }
+            match d {
+                Data::Float(f) => sheet.write_number(r, c, *f).map(|_| ()),
+                Data::Int(i) => sheet.write_number(r, c, *i as f64).map(|_| ()),
+                Data::String(s) => sheet.write_string(r, c, s).map(|_| ()),
+                _ => Ok(()),
+            }
+            .unwrap();
+        }
+    }
+    out.save(path).unwrap();
+}
+
+async fn upload(c: &Client, path: &std::path::Path) -> String {
+    c.find(Locator::Id("c-file"))
+        .await
+        .unwrap()
+        .send_keys(path.to_str().unwrap())
+        .await
+        .unwrap();
+    c.find(Locator::Id("c-upload"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut text = String::new();
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        text = js_str(c, "return document.getElementById('c-result').textContent").await;
+        if !text.is_empty() && !text.contains("正在检查") {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("上传 20 秒后仍没有结果：{text}");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_uploaded_county_table_is_checked_before_it_replaces_the_old_one() {
+    let wb = Workbench::start();
+    let d = driver();
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&d, profile.path()).await;
+    open(&c, &wb).await;
+    tab(&c, "#counties").await;
+    until("县区表格显示出来", Duration::from_secs(10), || async {
+        js(&c, "return document.querySelectorAll('#c-grid td').length")
+            .await
+            .as_u64()
+            .unwrap_or(0)
+            > 10
+    })
+    .await;
+    let table = wb.dir().join("counties.xlsx");
+    let before = std::fs::read(&table).unwrap();
+    let files = tempfile::tempdir().unwrap();
+
+    // 第 3 行 C 列填成了日期：指出那个单元格，不替换。
+    let bad = files.path().join("带日期.xlsx");
+    county_xlsx(&bad, |sheet, r, col| {
+        if (r, col) == (2, 2) {
+            let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2023, 12, 25).unwrap();
+            let format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+            sheet
+                .write_datetime_with_format(r, col, &date, &format)
+                .unwrap();
+            true
+        } else {
+            false
+        }
+    });
+    let result = upload(&c, &bad).await;
+    assert!(result.contains("没有替换"), "{result}");
+    assert!(
+        result.contains("工作表「指标」第3行 C列") && result.contains("是日期"),
+        "应指出那个日期单元格：{result}"
+    );
+    assert_eq!(
+        std::fs::read(&table).unwrap(),
+        before,
+        "有问题的表格不应替换原表格"
+    );
+
+    // 好的表格：换上，网格和页面都用新数字。
+    let good = files.path().join("新数字.xlsx");
+    county_xlsx(&good, |sheet, r, col| {
+        if (r, col) == (2, 2) {
+            sheet.write_number(r, col, 9.87).unwrap();
+            true
+        } else {
+            false
+        }
+    });
+    let result = upload(&c, &good).await;
+    assert!(result.contains("已用上传的表格替换"), "{result}");
+    assert_eq!(
+        std::fs::read(&table).unwrap(),
+        std::fs::read(&good).unwrap()
+    );
+    until("网格显示新数字", Duration::from_secs(10), || async {
+        js_str(&c, "return document.getElementById('c-grid').textContent")
+            .await
+            .contains("9.87")
+    })
+    .await;
+
+    // 空白模板：表头与 counties.toml 的列一致，第一列是县区名单。
+    let href = js_str(
+        &c,
+        "return document.getElementById('c-template').getAttribute('href')",
+    )
+    .await;
+    let r = wb.get(&href, &[]);
+    assert_eq!(r.status, 200);
+    let tpl = files.path().join("模板.xlsx");
+    std::fs::write(&tpl, &r.body).unwrap();
+    use calamine::Reader;
+    let mut book = calamine::open_workbook_auto(&tpl).unwrap();
+    let range = book.worksheet_range("指标").unwrap();
+    let header: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(header[0], "县区");
+    assert!(
+        header.contains(&"规上工业增加值增速（%）".to_owned()),
+        "{header:?}"
+    );
+    let names: Vec<String> = range.rows().skip(1).map(|r| r[0].to_string()).collect();
+    assert!(names.contains(&"永城市".to_owned()), "{names:?}");
+    assert!(book.sheet_names().contains(&"说明".to_owned()));
+    c.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn starting_from_nothing_the_page_creates_a_data_set() {
+    let wb = Workbench::start_empty(tempfile::tempdir().unwrap(), "新简报");
+    assert_eq!(wb.state()["has_data"], false);
+    let d = driver();
+    let profile = tempfile::tempdir().unwrap();
+    let c = browser(&d, profile.path()).await;
+    c.goto(&wb.url).await.unwrap();
+    until("页面提供文种", Duration::from_secs(20), || async {
+        js(&c, "return !document.getElementById('init').hidden && document.querySelectorAll('input[name=init]').length >= 4")
+            .await
+            .as_bool()
+            .unwrap_or(false)
+    })
+    .await;
+    c.find(Locator::Css("input[name=init][value='kind:简报']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Id("init-start"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until("新数据集排出页面", Duration::from_secs(30), || async {
+        js(&c, "const i = document.querySelector('#pages img'); return !!(i && i.complete && i.naturalWidth > 0)")
+            .await
+            .as_bool()
+            .unwrap_or(false)
+    })
+    .await;
+    assert!(wb.dir().join("meta.toml").is_file());
+    let meta = std::fs::read_to_string(wb.dir().join("meta.toml")).unwrap();
+    assert!(meta.contains("kind = \"简报\""), "{meta}");
+    until("表单出现", Duration::from_secs(10), || async {
+        js(
+            &c,
+            "return document.querySelectorAll('#form [data-field]').length",
+        )
+        .await
+        .as_u64()
+        .unwrap_or(0)
+            > 0
+    })
+    .await;
+    c.close().await.unwrap();
+}

@@ -205,6 +205,45 @@ fn oversized_requests_are_refused() {
     assert_eq!(r.status, 413, "{}", r.text());
     assert!(r.text().contains("太大"));
     assert_eq!(std::fs::read(&indicators).unwrap(), before);
+    // 上传县区表格：超过 10 MB 不收，县区表格不被替换。
+    let xlsx = wb.dir().join("counties.xlsx");
+    let table = std::fs::read(&xlsx).unwrap();
+    let big = vec![b'x'; (10 << 20) + 1];
+    let r = wb.post(
+        "/api/counties/upload?name=counties.xlsx",
+        &[("X-Jianbao-Token", &token)],
+        &big,
+    );
+    assert_eq!(r.status, 413, "{}", r.text());
+    assert_eq!(std::fs::read(&xlsx).unwrap(), table);
+    // 不声明长度（分块传输）也一样：读到上限就停。
+    let r = wb.request(
+        "POST",
+        "/api/counties/upload?name=counties.xlsx",
+        &[
+            ("X-Jianbao-Token", &token),
+            ("Transfer-Encoding", "chunked"),
+        ],
+        &chunked(&big),
+    );
+    assert!(
+        r.status == 413 || r.status == 400,
+        "{} {}",
+        r.status,
+        r.text()
+    );
+    assert_eq!(std::fs::read(&xlsx).unwrap(), table);
+}
+
+fn chunked(body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for part in body.chunks(1 << 16) {
+        out.extend_from_slice(format!("{:x}\r\n", part.len()).as_bytes());
+        out.extend_from_slice(part);
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"0\r\n\r\n");
+    out
 }
 
 /// 服务只监听 127.0.0.1：从系统的监听表（/proc/net/tcp）核对，而不只是信它印出的地址。

@@ -232,14 +232,15 @@ pub fn apply(text: &str, edit: &Edit) -> Result<String, String> {
             let t = at
                 .as_table_like_mut()
                 .ok_or_else(|| format!("{} 不是一张表，不能添加字段", show(parents)))?;
-            if t.get(k).is_none() {
-                t.insert(k, Item::None);
+            if !t.contains_key(k) {
+                t.insert(k, Item::Value(new));
+                return Ok(doc.to_string());
             }
-            t.get_mut(k).expect("刚插入")
+            t.get_mut(k).expect("刚查过有这个键")
         }
         Step::Index(i) => match at.as_array_mut() {
             Some(a) if *i == a.len() => {
-                a.push_formatted(new.clone());
+                a.push(new);
                 return Ok(doc.to_string());
             }
             _ => at

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{Value as Json, json};
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
-use super::{MAX_JSON, PAGE_DPI, Refusal, Workbench, auth, forms, jobs, paths};
+use super::{MAX_JSON, PAGE_DPI, Refusal, Workbench, auth, counties, forms, jobs, paths};
 use crate::typeset::Kind;
 
 const INDEX: &str = include_str!("assets/index.html");
@@ -159,6 +159,13 @@ fn handle(wb: &Arc<Workbench>, mut req: Request) {
             Ok(v) => json_reply(200, &v),
             Err(r) => refused(r),
         },
+        (Method::Post, "/api/init") => match body_json::<Json>(&mut req) {
+            Ok(v) => match wb.init(v["kind"].as_str(), v["from"].as_str()) {
+                Ok(v) => json_reply(200, &v),
+                Err(r) => refused(r),
+            },
+            Err(r) => r,
+        },
         (Method::Post, "/api/edition") => match body_json::<Json>(&mut req) {
             Ok(v) => {
                 let edition = v["edition"].as_str().filter(|s| !s.is_empty());
@@ -174,6 +181,31 @@ fn handle(wb: &Arc<Workbench>, mut req: Request) {
                 Ok(id) => json_reply(200, &json!({ "id": id })),
                 Err(e) => json_reply(400, &json!({ "error": e })),
             },
+            Err(r) => r,
+        },
+        (Method::Get, "/api/counties") => match counties::grid(wb) {
+            Ok(v) => json_reply(200, &v),
+            Err(e) => json_reply(400, &json!({ "error": e })),
+        },
+        (Method::Get, "/api/counties/template") => match counties::template(wb) {
+            Ok(data) => bytes(
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                data,
+            )
+            .with_header(header(
+                "Content-Disposition",
+                "attachment; filename=\"county-template.xlsx\"; filename*=UTF-8''%E5%8E%BF%E5%8C%BA%E8%A1%A8%E6%A0%BC%E6%A8%A1%E6%9D%BF.xlsx",
+            )),
+            Err(e) => text(400, &e),
+        },
+        (Method::Post, "/api/counties/upload") => match body(&mut req, jobs::MAX_UPLOAD) {
+            Ok(data) => {
+                let name = paths::query_param(&url, "name").unwrap_or_default();
+                match counties::replace(wb, &name, &data) {
+                    Ok(v) => json_reply(200, &v),
+                    Err(v) => json_reply(400, &v),
+                }
+            }
             Err(r) => r,
         },
         (Method::Get, p) if p.starts_with("/api/jobs/") && p.ends_with("/zip") => zip(wb, p),

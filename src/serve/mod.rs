@@ -8,6 +8,7 @@
 //! [`crate::changes`]。
 
 pub mod auth;
+pub mod counties;
 pub mod forms;
 pub mod http;
 pub mod jobs;
@@ -223,6 +224,9 @@ impl Workbench {
             "can_undo": !self.saves.lock().expect("锁未中毒").is_empty(),
             "data_dir": self.dir.display().to_string(),
             "has_data": self.dir.join(crate::load::META).is_file(),
+            "has_counties": counties::present(&self.dir),
+            "kinds": crate::init::KINDS.iter().map(|k| k.label()).collect::<Vec<_>>(),
+            "samples": crate::init::samples(),
             "out": self.out.display().to_string(),
         })
     }
@@ -356,6 +360,31 @@ impl Workbench {
         let version = forms::version(&last.before);
         saves.pop();
         Ok(json!({ "file": file, "version": version }))
+    }
+
+    /// 从无到有：数据目录还空着时，按选的文种（或随附的示例）建一个数据集，与 `jianbao init` 相同。
+    pub fn init(&self, kind: Option<&str>, from: Option<&str>) -> Result<Json, Refusal> {
+        let _writing = self.writing.lock().expect("锁未中毒");
+        crate::init::check_target(&self.dir).map_err(Refusal::Bad)?;
+        let written = match (from, kind) {
+            (Some(sample), _) => {
+                if !crate::init::samples().iter().any(|s| s == sample) {
+                    return Err(Refusal::Bad(format!("没有随附的示例 “{sample}”")));
+                }
+                crate::init::create_from(&self.dir, sample)
+            }
+            (None, Some(label)) => {
+                let kind = crate::init::kind_from_label(label)
+                    .ok_or_else(|| Refusal::Bad(format!("不认识的文种 “{label}”")))?;
+                crate::init::create(&self.dir, kind)
+            }
+            (None, None) => return Err(Refusal::Bad("请选一个文种或示例".into())),
+        }
+        .map_err(|e| Refusal::Bad(format!("{e:#}")))?;
+        self.kick();
+        Ok(
+            json!({ "files": written.0.len(), "message": format!("已在 {} 建立数据集", self.dir.display()) }),
+        )
     }
 
     fn write(&self, path: &Path, bytes: &[u8]) -> Result<(), Refusal> {

@@ -95,7 +95,7 @@ mod tests {
             Some("永城市")
         );
         assert_eq!(
-            query_param("/x?token=ab&county=%E6%B0%B8", "county"),
+            query_param("/x?token=ab&county=%E6%B0", "county"),
             None,
             "不完整的 UTF-8 不还原"
         );

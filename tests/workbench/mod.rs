@@ -15,6 +15,7 @@ pub struct Workbench {
     pub port: u16,
     pub token: String,
     pub url: String,
+    dir: PathBuf,
     pub data: tempfile::TempDir,
     pub out: tempfile::TempDir,
 }
@@ -41,9 +42,30 @@ impl Workbench {
     pub fn start() -> Self {
         let data = tempfile::tempdir().unwrap();
         copy_dir(&root().join("data/shangqiu-2023"), data.path());
+        let wb = Self::launch(data, None);
+        wb.wait_for("第一次排版完成", Duration::from_secs(60), |s| {
+            s["generation"].as_u64().unwrap_or(0) >= 1
+        });
+        wb
+    }
+
+    /// 在 `data` 下一个还不存在的子目录 `sub` 上启动（从无到有），等第一次检查完成。
+    pub fn start_empty(data: tempfile::TempDir, sub: &str) -> Self {
+        let wb = Self::launch(data, Some(sub));
+        wb.wait_for("第一次检查完成", Duration::from_secs(60), |s| {
+            !s["message"].as_str().unwrap_or("").is_empty()
+        });
+        wb
+    }
+
+    fn launch(data: tempfile::TempDir, sub: Option<&str>) -> Self {
+        let dir = match sub {
+            Some(s) => data.path().join(s),
+            None => data.path().to_owned(),
+        };
         let out = tempfile::tempdir().unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
-            .args(["serve", data.path().to_str().unwrap(), "--out"])
+            .args(["serve", dir.to_str().unwrap(), "--out"])
             .arg(out.path())
             .current_dir(root())
             .env_remove("JIANBAO_FONTS")
@@ -66,22 +88,19 @@ impl Workbench {
         let rest = url.trim_start_matches("http://127.0.0.1:");
         let port: u16 = rest.split('/').next().unwrap().parse().unwrap();
         let token = url.split("token=").nth(1).unwrap().to_owned();
-        let wb = Self {
+        Self {
             child,
             port,
             token,
             url,
+            dir,
             data,
             out,
-        };
-        wb.wait_for("第一次排版完成", Duration::from_secs(60), |s| {
-            s["generation"].as_u64().unwrap_or(0) >= 1
-        });
-        wb
+        }
     }
 
     pub fn dir(&self) -> &Path {
-        self.data.path()
+        &self.dir
     }
 
     /// 当前状态（带令牌的 GET /api/state）。
@@ -130,10 +149,9 @@ impl Workbench {
         if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("Host")) {
             head.push_str(&format!("Host: {host}\r\n"));
         }
-        if !headers
-            .iter()
-            .any(|(k, _)| k.eq_ignore_ascii_case("Content-Length"))
-        {
+        if !headers.iter().any(|(k, _)| {
+            k.eq_ignore_ascii_case("Content-Length") || k.eq_ignore_ascii_case("Transfer-Encoding")
+        }) {
             head.push_str(&format!("Content-Length: {}\r\n", body.len()));
         }
         for (k, v) in headers {

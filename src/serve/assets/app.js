@@ -107,6 +107,7 @@ function renderTabs() {
     tabs.append(b);
   };
   for (const f of files) add(f.file, f.title);
+  if (state && state.has_counties) add('#counties', '县区表格');
   add('#print', '付印');
 }
 
@@ -114,8 +115,46 @@ function select(id) {
   current = id;
   renderTabs();
   $('print').hidden = id !== '#print';
-  $('form').hidden = id === '#print';
-  if (id !== '#print') renderForm();
+  $('counties').hidden = id !== '#counties';
+  $('form').hidden = id === '#print' || id === '#counties';
+  if (id === '#counties') loadCounties();
+  else if (id !== '#print') renderForm();
+}
+
+// ---------- 县区表格 ----------
+async function loadCounties() {
+  $('c-template').href = `/api/counties/template?token=${encodeURIComponent(token)}`;
+  const r = await api('/api/counties');
+  const box = $('c-grid');
+  if (r.status !== 200) { box.replaceChildren(el('p', { className: 'bad', textContent: r.data.error })); return; }
+  const t = el('table', { className: 'grid' });
+  t.append(el('caption', { textContent: `${r.data.file}${r.data.sheet ? ' 工作表「' + r.data.sheet + '」' : ''}` }));
+  r.data.rows.forEach((row, i) => {
+    const tr = el('tr', {}, el('th', { scope: 'row', textContent: String(row.row) }));
+    for (const c of row.cells) tr.append(el(i === 0 ? 'th' : 'td', { textContent: c }));
+    t.append(tr);
+  });
+  box.replaceChildren(t);
+}
+
+async function upload() {
+  const file = $('c-file').files[0];
+  const out = $('c-result');
+  out.replaceChildren();
+  if (!file) { out.append(el('p', { className: 'bad', textContent: '先选一个 .xlsx 或 .csv 文件' })); return; }
+  out.append(el('p', { textContent: '正在检查……' }));
+  const r = await fetch(`/api/counties/upload?name=${encodeURIComponent(file.name)}`, {
+    method: 'POST', headers: { 'X-Jianbao-Token': token }, body: file,
+  });
+  let data = {};
+  try { data = await r.json(); } catch (_) { data = { error: `服务没有应答（${r.status}）` }; }
+  out.replaceChildren(el('p', { className: r.ok ? '' : 'bad', textContent: r.ok ? data.message : data.error }));
+  if (data.problems) {
+    const ul = el('ul', { className: 'upload-problems' });
+    for (const p of data.problems) ul.append(el('li', { textContent: p }));
+    out.append(ul);
+  }
+  if (r.ok) loadCounties();
 }
 
 function renderForm() {
@@ -422,8 +461,32 @@ function goTo(p) {
   say(`${p.file || ''} 不在表单中，请在编辑器里修改`, true);
 }
 
+function renderInit(s) {
+  const box = $('init');
+  box.hidden = s.has_data;
+  if (s.has_data || $('init-kinds').children.length) return;
+  const kinds = $('init-kinds');
+  const option = (value, label, checked) =>
+    el('label', {}, el('input', { type: 'radio', name: 'init', value, checked }), ` ${label}`);
+  s.kinds.forEach((k, i) => kinds.append(option(`kind:${k}`, k, i === 0)));
+  for (const x of s.samples) kinds.append(option(`from:${x}`, `随附示例 ${x}`, false));
+}
+
+async function initData() {
+  const v = document.querySelector('input[name="init"]:checked').value;
+  const [how, what] = [v.slice(0, v.indexOf(':')), v.slice(v.indexOf(':') + 1)];
+  const r = await api('/api/init', how === 'kind' ? { kind: what } : { from: what });
+  $('init-result').textContent = r.status === 200 ? `${r.data.message}，正在排版……` : r.data.error;
+  if (r.status === 200) {
+    $('init').hidden = true;
+    current = null;
+    await loadForms();
+  }
+}
+
 function applyState(s) {
   state = s;
+  renderInit(s);
   $('data-dir').textContent = `数据：${s.data_dir}　输出：${s.out}`;
   say(s.message || '', !s.ok);
   $('undo').disabled = !s.can_undo;
@@ -436,6 +499,7 @@ function applyState(s) {
   sel.value = s.edition || '';
   renderPages();
   renderProblems();
+  if (!!$('tabs').querySelector('[id="tab-#counties"]') !== !!s.has_counties && files.length) renderTabs();
   if (s.generation !== shownGeneration) shownGeneration = s.generation;
 }
 
@@ -532,6 +596,8 @@ document.addEventListener('DOMContentLoaded', () => {
     if (r.status !== 200) say(r.data.error, true); else say('正在排这个版本……');
   });
   $('p-start').addEventListener('click', startJob);
+  $('c-upload').addEventListener('click', upload);
+  $('init-start').addEventListener('click', initData);
   loadForms();
   connect();
 });
