@@ -25,8 +25,11 @@ struct Driver {
 }
 
 impl Drop for Driver {
+    /// chromedriver 和它启动的 Chromium 在同一个进程组里：测试失败、浏览器没来得及关时也一并结束，不留孤儿进程。
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        unsafe {
+            libc::kill(-(self.child.id() as i32), libc::SIGKILL);
+        }
         let _ = self.child.wait();
     }
 }
@@ -45,8 +48,10 @@ fn driver() -> Driver {
         "找不到 {CHROMIUM}：浏览器测试需要 Debian 的 chromium 和 chromium-driver（apt-get install -y chromium chromium-driver；.ci/run 会自动安装）"
     );
     let port = free_port();
+    use std::os::unix::process::CommandExt;
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -556,6 +561,38 @@ async fn an_uploaded_county_table_is_checked_before_it_replaces_the_old_one() {
     })
     .await;
     let table = wb.dir().join("counties.xlsx");
+    let sheets_before = {
+        use calamine::Reader;
+        calamine::open_workbook_auto(&table).unwrap().sheet_names()
+    };
+
+    // 网格里改一格：写回原来的 xlsx，别的工作表还在，页面随之重排。
+    let generation = wb.state()["generation"].as_u64().unwrap();
+    let cell = c
+        .find(Locator::Css("#c-grid input[data-cell=C3]"))
+        .await
+        .unwrap();
+    c.execute(
+        "arguments[0].focus(); arguments[0].select();",
+        vec![serde_json::to_value(&cell).unwrap()],
+    )
+    .await
+    .unwrap();
+    cell.send_keys(&format!("8.76{ENTER}")).await.unwrap();
+    wb.wait_for("改了一格之后重排", Duration::from_secs(10), |s| {
+        s["generation"].as_u64().unwrap_or(0) > generation
+    });
+    {
+        use calamine::Reader;
+        let mut book = calamine::open_workbook_auto(&table).unwrap();
+        assert_eq!(book.sheet_names(), sheets_before, "别的工作表应原样保留");
+        let range = book.worksheet_range("指标").unwrap();
+        assert_eq!(
+            range.get_value((2, 2)),
+            Some(&calamine::Data::Float(8.76)),
+            "C3 应写成数字 8.76"
+        );
+    }
     let before = std::fs::read(&table).unwrap();
     let files = tempfile::tempdir().unwrap();
 
@@ -602,9 +639,13 @@ async fn an_uploaded_county_table_is_checked_before_it_replaces_the_old_one() {
         std::fs::read(&good).unwrap()
     );
     until("网格显示新数字", Duration::from_secs(10), || async {
-        js_str(&c, "return document.getElementById('c-grid').textContent")
-            .await
-            .contains("9.87")
+        js(
+            &c,
+            "return [...document.querySelectorAll('#c-grid input')].some(i => i.value === '9.87')",
+        )
+        .await
+        .as_bool()
+        .unwrap_or(false)
     })
     .await;
 

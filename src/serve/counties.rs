@@ -13,7 +13,7 @@ use crate::present::county;
 use crate::project::Project;
 
 /// 数据集的县区表格在哪里：(相对路径, 真实路径, 工作表)。
-fn located(wb: &Workbench) -> Result<(String, PathBuf, Option<String>), String> {
+pub fn located(wb: &Workbench) -> Result<(String, PathBuf, Option<String>), String> {
     let parts = DataSet::load_parts(&wb.dir);
     let Some(c) = parts.counties else {
         return Err(
@@ -30,6 +30,9 @@ fn located(wb: &Workbench) -> Result<(String, PathBuf, Option<String>), String> 
 pub fn grid(wb: &Workbench) -> Result<Json, String> {
     let (rel, path, sheet) = located(wb)?;
     let shown = wb.dir.join(&rel);
+    let bytes = std::fs::read(&path)
+        .map_err(|e| format!("无法读取 {rel}：{}", crate::base::diag::os_error(&e)))?;
+    let version = super::forms::version(&bytes);
     let grid = table::read(&path, &shown, sheet.as_deref()).map_err(|p| p.headline())?;
     let rows: Vec<Json> = grid
         .rows
@@ -46,7 +49,7 @@ pub fn grid(wb: &Workbench) -> Result<Json, String> {
             json!({ "row": n, "cells": cells })
         })
         .collect();
-    Ok(json!({ "file": rel, "sheet": sheet, "rows": rows }))
+    Ok(json!({ "file": rel, "sheet": sheet, "rows": rows, "version": version }))
 }
 
 /// 上传的表格替换县区表格：扩展名须与现有的一致；先读、先算，没有问题才原子地换上。

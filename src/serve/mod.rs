@@ -8,6 +8,7 @@
 //! [`crate::changes`]。
 
 pub mod auth;
+pub mod cells;
 pub mod counties;
 pub mod forms;
 pub mod http;
@@ -326,18 +327,66 @@ impl Workbench {
         let text = String::from_utf8(before.clone())
             .map_err(|_| Refusal::Bad(format!("{} 不是 UTF-8 文本", edit.file)))?;
         let after = forms::apply(&text, edit).map_err(Refusal::Bad)?;
-        self.write(&path, after.as_bytes())?;
-        let version = forms::version(after.as_bytes());
+        let version = self.commit(&edit.file, &path, before, after.as_bytes())?;
+        Ok(json!({ "version": version, "field": forms::show(&edit.path) }))
+    }
+
+    /// 改县区表格的一格，写回它原来的 xlsx 或 csv；与表单一样查冲突、记撤销。
+    pub fn edit_cell(
+        &self,
+        version: &str,
+        row: usize,
+        column: usize,
+        text: &str,
+    ) -> Result<Json, Refusal> {
+        let (rel, path, sheet) = counties::located(self).map_err(Refusal::Bad)?;
+        let _writing = self.writing.lock().expect("锁未中毒");
+        let before = std::fs::read(&path).map_err(|e| {
+            Refusal::Bad(format!(
+                "无法读取 {rel}：{}",
+                crate::base::diag::os_error(&e)
+            ))
+        })?;
+        if forms::version(&before) != version {
+            return Err(Refusal::Conflict(format!(
+                "{rel} 在网格载入之后已被改动（Excel、上传或另一个标签页），这次修改没有写入。请重新载入表格，再改一次"
+            )));
+        }
+        let value = cells::Value::from_input(text);
+        let after = if rel.to_lowercase().ends_with(".csv") {
+            cells::set_csv(&before, row, column, &value)
+        } else {
+            let sheet =
+                sheet.ok_or_else(|| Refusal::Bad("counties.toml 没有写 table.sheet".into()))?;
+            cells::set_xlsx(&before, &sheet, row, column, &value)
+        }
+        .map_err(Refusal::Bad)?;
+        let version = self.commit(&rel, &path, before, &after)?;
+        Ok(
+            json!({ "version": version, "cell": format!("{}{row}", crate::base::diag::column_letters(column)) }),
+        )
+    }
+
+    /// 原子地写出，记下撤销用的旧内容；返回新版本。调用者持有 `writing` 锁。
+    fn commit(
+        &self,
+        file: &str,
+        path: &Path,
+        before: Vec<u8>,
+        after: &[u8],
+    ) -> Result<String, Refusal> {
+        self.write(path, after)?;
+        let version = forms::version(after);
         let mut saves = self.saves.lock().expect("锁未中毒");
         saves.push(Saved {
-            file: edit.file.clone(),
+            file: file.to_owned(),
             before,
             after: version.clone(),
         });
         if saves.len() > UNDO_DEPTH {
             saves.remove(0);
         }
-        Ok(json!({ "version": version, "field": forms::show(&edit.path) }))
+        Ok(version)
     }
 
     /// 撤销最近一次保存：文件仍是那次保存写下的样子时，写回保存之前的内容。
@@ -347,7 +396,8 @@ impl Workbench {
         let last = saves
             .last()
             .ok_or_else(|| Refusal::Bad("没有可以撤销的保存".into()))?;
-        let path = self.editable(&last.file).map_err(Refusal::Bad)?;
+        // 只有本页保存过的文件才在这里；再查一遍路径，免得其间被换成了符号链接。
+        let path = paths::confine(&self.dir, &last.file).map_err(Refusal::Bad)?;
         let now = std::fs::read(&path).unwrap_or_default();
         if forms::version(&now) != last.after {
             return Err(Refusal::Conflict(format!(
@@ -411,7 +461,7 @@ pub enum Refusal {
 /// 绑定好、还没开始服务的工作台：命令先印出地址，再调 [`Started::run`]。
 pub struct Started {
     pub url: String,
-    server: tiny_http::Server,
+    listener: std::net::TcpListener,
     wb: Arc<Workbench>,
     kicks: mpsc::Receiver<()>,
     watched: Vec<PathBuf>,
@@ -426,20 +476,20 @@ pub fn bind(
     options: present::Options,
     template_dir: Option<PathBuf>,
 ) -> anyhow::Result<Started> {
-    let server = tiny_http::Server::http(("127.0.0.1", port))
-        .map_err(|e| anyhow::anyhow!("无法在 127.0.0.1:{port} 上开始服务：{e}"))?;
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map(|a| a.port())
-        .ok_or_else(|| anyhow::anyhow!("无法取得服务的端口"))?;
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+        anyhow::anyhow!(
+            "无法在 127.0.0.1:{port} 上开始服务：{}",
+            crate::base::diag::os_error(&e)
+        )
+    })?;
+    let port = listener.local_addr()?.port();
     let mut watched = vec![dir.clone()];
     watched.extend(template_dir);
     let (wb, kicks) = Workbench::new(dir, out, port, engine, options)?;
     let url = format!("http://127.0.0.1:{port}/?token={}", wb.token);
     Ok(Started {
         url,
-        server,
+        listener,
         wb,
         kicks,
         watched,
@@ -450,7 +500,7 @@ impl Started {
     /// 先排一次，之后文件一改就重排；一直服务到进程结束。
     pub fn run(self) -> anyhow::Result<()> {
         let Started {
-            server,
+            listener,
             wb,
             kicks,
             watched,
@@ -474,7 +524,6 @@ impl Started {
                 }
             }
         });
-        http::serve(wb, server);
-        Ok(())
+        http::serve(wb, listener)
     }
 }

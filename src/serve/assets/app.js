@@ -122,19 +122,46 @@ function select(id) {
 }
 
 // ---------- 县区表格 ----------
+let countyVersion = null;
 async function loadCounties() {
   $('c-template').href = `/api/counties/template?token=${encodeURIComponent(token)}`;
   const r = await api('/api/counties');
   const box = $('c-grid');
   if (r.status !== 200) { box.replaceChildren(el('p', { className: 'bad', textContent: r.data.error })); return; }
+  countyVersion = r.data.version;
   const t = el('table', { className: 'grid' });
-  t.append(el('caption', { textContent: `${r.data.file}${r.data.sheet ? ' 工作表「' + r.data.sheet + '」' : ''}` }));
+  t.append(el('caption', { textContent: `${r.data.file}${r.data.sheet ? ' 工作表「' + r.data.sheet + '」' : ''}：改一格按回车或离开即写回原文件` }));
+  const letters = (n) => { let s = ''; n += 1; while (n > 0) { const m = (n - 1) % 26; s = String.fromCharCode(65 + m) + s; n = Math.floor((n - 1) / 26); } return s; };
   r.data.rows.forEach((row, i) => {
     const tr = el('tr', {}, el('th', { scope: 'row', textContent: String(row.row) }));
-    for (const c of row.cells) tr.append(el(i === 0 ? 'th' : 'td', { textContent: c }));
+    row.cells.forEach((c, col) => {
+      if (i === 0) { tr.append(el('th', { scope: 'col', textContent: c })); return; }
+      const input = el('input', { type: 'text', value: c, 'aria-label': `${letters(col)}${row.row}（${row.cells[0]}，${r.data.rows[0].cells[col] || ''}）` });
+      input.dataset.orig = c;
+      input.dataset.cell = `${letters(col)}${row.row}`;
+      input.addEventListener('change', () => saveCell(input, row.row, col));
+      tr.append(el('td', {}, input));
+    });
     t.append(tr);
   });
   box.replaceChildren(t);
+}
+
+async function saveCell(input, row, column) {
+  const r = await api('/api/counties/cell', { version: countyVersion, row, column, text: input.value });
+  if (r.status === 200) {
+    countyVersion = r.data.version;
+    input.dataset.orig = input.value;
+    say(`已写回 ${r.data.cell}，正在重排……`);
+    $('undo').disabled = false;
+  } else {
+    $('c-result').replaceChildren(el('p', { className: 'bad', textContent: r.data.error }));
+    if (r.data.conflict) {
+      const b = el('button', { type: 'button', textContent: '重新载入表格' });
+      b.addEventListener('click', () => { $('c-result').replaceChildren(); loadCounties(); });
+      $('c-result').append(b);
+    }
+  }
 }
 
 async function upload() {
@@ -567,6 +594,11 @@ function connect() {
     const s = JSON.parse(ev.data);
     applyState(s);
     if (!first) refreshForms();
+    // 县区表格在别处改了（Excel、上传）：网格里没有正在改的格子就换新。
+    if (!first && current === '#counties') {
+      const busy = [...document.querySelectorAll('#c-grid input')].some((i) => i.value !== i.dataset.orig || i === document.activeElement);
+      if (!busy) loadCounties();
+    }
     first = false;
   });
   es.addEventListener('building', () => say('正在重排……'));
@@ -578,7 +610,8 @@ async function undo() {
   const r = await api('/api/undo', {});
   if (r.status === 200) {
     say(`已撤销上次对 ${r.data.file} 的保存，正在重排……`);
-    await reloadFile(r.data.file);
+    if (files.some((f) => f.file === r.data.file)) await reloadFile(r.data.file);
+    else if (current === '#counties') await loadCounties();
   } else {
     say(r.data.error, true);
   }
