@@ -248,6 +248,15 @@ async fn edit_in_the_form_see_the_page_print_every_edition() {
     );
     assert_eq!(row_message(&c, "indicators.toml", growth).await, "已保存");
 
+    // 浏览器把新图画出来了（不只是换了地址）。
+    until("新图在浏览器中画好", Duration::from_secs(5), || async {
+        js(&c, "const i = document.querySelector('#page-summary-1 img'); return i.complete && i.naturalWidth > 0 && i.currentSrc.endsWith(i.getAttribute('src'))")
+            .await
+            .as_bool()
+            .unwrap_or(false)
+    })
+    .await;
+
     // README 的截图：表单、问题清单和一页纸。
     let shot = c.screenshot().await.unwrap();
     assert!(
