@@ -267,8 +267,26 @@ async fn edit_in_the_form_see_the_page_print_every_edition() {
         std::fs::write(workbench::root().join("docs/serve.png"), &shot).unwrap();
     }
 
-    // 2. 写错：4.6% 不是数字。问题清单里是 check 的那句话，页面图还是上一版。
-    type_into(&c, "indicators.toml", growth, "4.6%").await;
+    // 2. 写错：4.6% 不是数字。还没保存，边打边查就在输入框下说出来，文件不动。
+    let saved = std::fs::read(wb.dir().join("indicators.toml")).unwrap();
+    let input = replace_text(&c, "indicators.toml", growth, "4.6%").await;
+    until(
+        "边打边查指出不是数字",
+        Duration::from_secs(5),
+        || async {
+            row_message(&c, "indicators.toml", growth)
+                .await
+                .contains("应为数字，实际为文本 \"4.6%\"")
+        },
+    )
+    .await;
+    assert_eq!(
+        std::fs::read(wb.dir().join("indicators.toml")).unwrap(),
+        saved,
+        "没按回车，不应写文件"
+    );
+    // 按回车保存：问题清单里是 check 的那句话，页面图还是上一版。
+    input.send_keys(ENTER).await.unwrap();
     until("问题清单列出错误", Duration::from_secs(10), || async {
         js(
             &c,

@@ -339,6 +339,13 @@ fn route(wb: &Arc<Workbench>, req: Req) -> Reply {
             },
             Err(e) => json_reply(400, &json!({ "error": format!("请求内容不对：{e}") })),
         },
+        (Method::POST, "/api/validate") => match serde_json::from_slice::<forms::Edit>(&req.body) {
+            Ok(edit) => match wb.validate(&edit) {
+                Ok(v) => json_reply(200, &v),
+                Err(r) => refused(r),
+            },
+            Err(e) => json_reply(400, &json!({ "error": format!("请求内容不对：{e}") })),
+        },
         (Method::POST, "/api/undo") => match wb.undo() {
             Ok(v) => json_reply(200, &v),
             Err(r) => refused(r),

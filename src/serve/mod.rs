@@ -389,6 +389,50 @@ impl Workbench {
         Ok(version)
     }
 
+    /// 边打边查：把还没保存的修改用到文件原文上（只在内存里），按与 `check` 相同的读法解析这个文件，
+    /// 返回这个文件的问题（类型、取值、缺字段、语法）。与别的文件对照的检查在保存后的重排里做。
+    pub fn validate(&self, edit: &forms::Edit) -> Result<Json, Refusal> {
+        use crate::model::{counties, indicators, meta, outline, tasks};
+        self.editable(&edit.file).map_err(Refusal::Bad)?;
+        let schema = forms::editable_files(&self.dir)
+            .into_iter()
+            .find(|(f, _, _)| *f == edit.file)
+            .map(|(_, _, s)| s)
+            .unwrap_or_default();
+        let path = self.dir.join(&edit.file);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Refusal::Bad(format!(
+                "无法读取 {}：{}",
+                edit.file,
+                crate::base::diag::os_error(&e)
+            ))
+        })?;
+        let after = forms::apply(&text, edit).map_err(Refusal::Bad)?;
+        let source = crate::load::SourceFile {
+            path,
+            text: after.into(),
+        };
+        fn problems<T: serde::de::DeserializeOwned>(
+            s: &crate::load::SourceFile,
+        ) -> Vec<crate::base::diag::Problem> {
+            s.parse::<T>().err().unwrap_or_default()
+        }
+        let found = match schema {
+            "meta" => problems::<meta::MetaFile>(&source),
+            "indicators" => problems::<indicators::IndicatorsFile>(&source),
+            "tasks" => problems::<tasks::TasksFile>(&source),
+            "counties" => problems::<counties::CountiesFile>(&source),
+            "county" => problems::<counties::CountyFile>(&source),
+            "outline" => problems::<outline::OutlineFile>(&source),
+            _ => Vec::new(),
+        };
+        let issues: Vec<Issue> = found
+            .iter()
+            .map(|p| Issue::from_problem(p, &self.dir))
+            .collect();
+        Ok(json!({ "problems": issues }))
+    }
+
     /// 撤销最近一次保存：文件仍是那次保存写下的样子时，写回保存之前的内容。
     pub fn undo(&self) -> Result<Json, Refusal> {
         let _writing = self.writing.lock().expect("锁未中毒");

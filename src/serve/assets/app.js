@@ -318,6 +318,7 @@ function fieldRow(f, schema, key, n, path, label) {
   if (n.line) input.dataset.line = n.line;
   input.title = desc;
   input.addEventListener('change', () => save(input));
+  input.addEventListener('input', () => validateSoon(input));
   const remove = el('button', { type: 'button', className: 'small remove', textContent: '删去', title: `删去 ${showPath(path)}` });
   remove.addEventListener('click', () => save(input, true));
   const row = el('div', { className: 'field' },
@@ -329,7 +330,30 @@ function fieldRow(f, schema, key, n, path, label) {
   return row;
 }
 
+// 边打边查：停手 250 毫秒后，把这个值（不保存）交给服务端按 check 的读法解析这个文件，
+// 这个字段的问题就地显示，说法与 check 相同。
+const pending = new Map();
+function validateSoon(input) {
+  clearTimeout(pending.get(input));
+  pending.set(input, setTimeout(async () => {
+    const kind = input.dataset.kind;
+    const k = input.value.trim() === '' && kind !== 'string' ? 'remove' : kind;
+    const r = await api('/api/validate', {
+      file: input.dataset.file, version: versions[input.dataset.file],
+      path: JSON.parse(input.dataset.path), kind: k, text: input.value,
+    });
+    // 查的时候已经保存了（回车）：不拿过时的结果盖掉“已保存”。
+    if (r.status !== 200 || input.value === input.dataset.orig) return;
+    const mine = r.data.problems.filter((p) => p.field === input.dataset.field);
+    const msg = input.parentElement.querySelector('.msg');
+    msg.textContent = mine.map((p) => p.headline).join('\n');
+    msg.classList.toggle('bad', mine.length > 0);
+    input.setAttribute('aria-invalid', String(mine.length > 0));
+  }, 250));
+}
+
 async function save(input, removing) {
+  clearTimeout(pending.get(input));
   const file = input.dataset.file;
   const kind = removing ? 'remove' : input.dataset.kind;
   let text = input.value;
@@ -338,6 +362,8 @@ async function save(input, removing) {
   const msg = input.parentElement.querySelector('.msg');
   msg.textContent = '保存中……';
   const r = await api('/api/edit', { file, version: versions[file], path: JSON.parse(input.dataset.path), kind: k, text });
+  msg.classList.remove('bad');
+  input.removeAttribute('aria-invalid');
   if (r.status === 200) {
     versions[file] = r.data.version;
     input.dataset.orig = input.value;
