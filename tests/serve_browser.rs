@@ -361,6 +361,69 @@ async fn edit_in_the_form_see_the_page_print_every_edition() {
     .await;
     assert_eq!(value, "4.6", "撤销后表单显示文件中的值");
 
+    // 添加一整项指标：必填的 id、name 先空着，文件多了一个 [[indicators]]，问题清单指出要填；再删去这一项。
+    let count = |t: &str| t.lines().filter(|l| l.trim() == "[[indicators]]").count();
+    let before_items = count(&std::fs::read_to_string(wb.dir().join("indicators.toml")).unwrap());
+    c.find(Locator::Css("button.add-item"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until(
+        "新的一项出现在表单中",
+        Duration::from_secs(10),
+        || async {
+            js(
+                &c,
+                &format!(
+                    "return !!document.querySelector('{}')",
+                    field_css(
+                        "indicators.toml",
+                        &format!("indicators[{before_items}].name")
+                    )
+                ),
+            )
+            .await
+            .as_bool()
+            .unwrap_or(false)
+        },
+    )
+    .await;
+    let toml = std::fs::read_to_string(wb.dir().join("indicators.toml")).unwrap();
+    assert_eq!(count(&toml), before_items + 1);
+    assert!(
+        toml.ends_with("[[indicators]]\nid = \"\"\nname = \"\"\n"),
+        "{toml}"
+    );
+    until("问题清单指出新的一项要填", Duration::from_secs(10), || async {
+        js_str(&c, "return [...document.querySelectorAll('#problems button.error')].map(b => b.textContent).join('\\n')")
+            .await
+            .contains(&format!("indicators[{before_items}]"))
+    })
+    .await;
+    let remove = c
+        .find_all(Locator::Css("fieldset.item > button.small"))
+        .await
+        .unwrap()
+        .pop()
+        .unwrap();
+    remove.click().await.unwrap();
+    until("删去后问题消失", Duration::from_secs(10), || async {
+        js(
+            &c,
+            "return document.querySelectorAll('#problems button.error').length",
+        )
+        .await
+        .as_u64()
+            == Some(0)
+    })
+    .await;
+    assert_eq!(
+        count(&std::fs::read_to_string(wb.dir().join("indicators.toml")).unwrap()),
+        before_items
+    );
+
     // 4. 批量付印：进度走到头，下载 zip，每个版本都在里面。
     let editions: Vec<String> = wb.state()["editions"]
         .as_array()

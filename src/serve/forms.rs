@@ -212,12 +212,18 @@ pub fn apply(text: &str, edit: &Edit) -> Result<String, String> {
     if edit.kind == "remove" {
         let gone = match last {
             Step::Key(k) => at.as_table_like_mut().and_then(|t| t.remove(k)).is_some(),
-            Step::Index(i) => match at.as_array_mut() {
-                Some(a) if *i < a.len() => {
+            Step::Index(i) => match at {
+                Item::ArrayOfTables(a) if *i < a.len() => {
                     a.remove(*i);
                     true
                 }
-                _ => false,
+                _ => match at.as_array_mut() {
+                    Some(a) if *i < a.len() => {
+                        a.remove(*i);
+                        true
+                    }
+                    _ => false,
+                },
             },
         };
         return if gone {
@@ -225,6 +231,10 @@ pub fn apply(text: &str, edit: &Edit) -> Result<String, String> {
         } else {
             Err(format!("文件中没有 {}", show(&edit.path)))
         };
+    }
+    if edit.kind == "new-table" {
+        append_table(at, last, &edit.text)?;
+        return Ok(doc.to_string());
     }
     let new = new_value(&edit.kind, &edit.text)?;
     let slot: &mut Item = match last {
@@ -260,6 +270,31 @@ pub fn apply(text: &str, edit: &Edit) -> Result<String, String> {
     }
     *slot = Item::Value(new);
     Ok(doc.to_string())
+}
+
+/// 在一组表（`[[indicators]]`）末尾加一项：`keys` 是 Schema 中必填的字段（逗号分隔），先写成空字符串，
+/// 问题清单随即指出哪些还没填。还没有这组表时新建。
+fn append_table(at: &mut Item, last: &Step, keys: &str) -> Result<(), String> {
+    let Step::Key(name) = last else {
+        return Err("新的一项要加在一组表上".into());
+    };
+    let mut table = toml_edit::Table::new();
+    for k in keys.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+        table.insert(k, toml_edit::value(""));
+    }
+    let parent = at
+        .as_table_like_mut()
+        .ok_or_else(|| format!("{name} 的上一级不是一张表"))?;
+    match parent.get_mut(name) {
+        Some(Item::ArrayOfTables(a)) => a.push(table),
+        Some(_) => return Err(format!("{name} 不是一组表")),
+        None => {
+            let mut a = toml_edit::ArrayOfTables::new();
+            a.push(table);
+            parent.insert(name, Item::ArrayOfTables(a));
+        }
+    }
+    Ok(())
 }
 
 /// 页面上的一个输入变成 TOML 值。数字、日期写不对时按字符串写进去：文件与表单一致，
@@ -375,6 +410,24 @@ mod tests {
             "丙",
         );
         assert!(apply(SAMPLE, &e).unwrap().contains("[\"甲\", \"丙\"]"));
+    }
+
+    #[test]
+    fn whole_items_are_added_and_removed() {
+        let e = edit(vec![key("indicators")], "new-table", "id,name");
+        let out = apply(SAMPLE, &e).unwrap();
+        assert!(
+            out.ends_with("id = \"x\"\n\n[[indicators]]\nid = \"\"\nname = \"\"\n"),
+            "{out}"
+        );
+        let e = edit(vec![key("indicators"), Step::Index(2)], "remove", "");
+        assert_eq!(apply(&out, &e).unwrap().trim_end(), SAMPLE.trim_end());
+        let e = edit(vec![key("tasks")], "new-table", "title");
+        assert!(
+            apply(SAMPLE, &e)
+                .unwrap()
+                .ends_with("[[tasks]]\ntitle = \"\"\n")
+        );
     }
 
     #[test]

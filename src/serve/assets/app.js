@@ -220,8 +220,12 @@ function tableFields(f, root, schema, node, path) {
       if (!k) return;
       const ps = child(root, s, k);
       const t = typeOf(ps);
-      if (t === 'object' || (t === 'array' && typeOf(resolve(root, ps.items || {})) === 'object')) {
-        say(`“${k}”是一张表或一组表，请在编辑器中添加`, true);
+      if (t === 'array' && typeOf(resolve(root, ps.items || {})) === 'object') {
+        structural(f.file, [...path, k], 'new-table', (resolve(root, ps.items).required || []).join(','));
+        return;
+      }
+      if (t === 'object') {
+        say(`“${k}”是一张表，请在编辑器中添加`, true);
         return;
       }
       let row;
@@ -263,11 +267,15 @@ function entry(f, root, schema, key, n, path) {
     const itemSchema = resolve(root, schema.items || {});
     n.items.forEach((t, i) => {
       const name = titleOf(t);
-      const fs = el('fieldset', { className: 'item' },
-        el('legend', { textContent: `${shortLabel(desc, key)} 第${i + 1}项${name ? '：' + name : ''}`, title: desc }));
+      const label = `${shortLabel(desc, key)} 第${i + 1}项${name ? '：' + name : ''}`;
+      const fs = el('fieldset', { className: 'item' }, el('legend', { textContent: label, title: desc }));
       fs.append(tableFields(f, root, itemSchema, t, [...path, i]));
+      const del = el('button', { type: 'button', className: 'small', textContent: `删去这一项（${label}）` });
+      del.addEventListener('click', () => structural(f.file, [...path, i], 'remove', ''));
+      fs.append(del);
       wrap.append(fs);
     });
+    wrap.append(addItemButton(f, itemSchema, key, desc, path));
     return wrap;
   }
   if (n.k === 'list') {
@@ -288,6 +296,28 @@ function entry(f, root, schema, key, n, path) {
     return fs;
   }
   return el('p', { textContent: `${key}：此处请在编辑器中修改` });
+}
+
+// “添加一项”：在一组表末尾加一项，Schema 中必填的字段先写成空的，问题清单随即指出哪些要填。
+function addItemButton(f, itemSchema, key, desc, path) {
+  const b = el('button', { type: 'button', className: 'small add-item', textContent: `添加一项${shortLabel(desc, key)}` });
+  b.addEventListener('click', () => structural(f.file, path, 'new-table', (itemSchema.required || []).join(',')));
+  return b;
+}
+
+// 增删整项：路径会变，存好后整份表单按文件重新载入。
+async function structural(file, path, kind, text) {
+  const r = await api('/api/edit', { file, version: versions[file], path, kind, text });
+  if (r.status === 200) {
+    versions[file] = r.data.version;
+    say(`已保存 ${file} 的 ${r.data.field}，正在重排……`);
+    $('undo').disabled = false;
+    await reloadFile(file);
+  } else if (r.data.conflict) {
+    showNotice(r.data.error, file);
+  } else {
+    say(r.data.error || '保存失败', true);
+  }
 }
 
 let serial = 0;
