@@ -246,7 +246,11 @@ async fn edit_in_the_form_see_the_page_print_every_edition() {
         "文件中应是新数字，上下的注释原样保留：\n{}",
         &toml[..toml.len().min(1600)]
     );
-    assert_eq!(row_message(&c, "indicators.toml", growth).await, "已保存");
+    // 保存的应答和重排的事件谁先到都可以：等这一格说“已保存”。
+    until("这一格说已保存", Duration::from_secs(5), || async {
+        row_message(&c, "indicators.toml", growth).await == "已保存"
+    })
+    .await;
 
     // 浏览器把新图画出来了（不只是换了地址）。
     until("新图在浏览器中画好", Duration::from_secs(5), || async {
@@ -316,8 +320,16 @@ async fn edit_in_the_form_see_the_page_print_every_edition() {
         "页面上的问题应与 check 一字不差：\n页面：{shown}\ncheck：{headline}"
     );
     assert_eq!(summary_src(&c).await, new_src, "数据有错时页面保留上一版");
-    let status = js_str(&c, "return document.getElementById('status').textContent").await;
-    assert!(status.contains("保留上一版"), "{status}");
+    until(
+        "状态说明页面保留上一版",
+        Duration::from_secs(5),
+        || async {
+            js_str(&c, "return document.getElementById('status').textContent")
+                .await
+                .contains("保留上一版")
+        },
+    )
+    .await;
 
     // 点这个问题：跳到表单中的那个输入框。
     c.find(Locator::Css("#problems button.error"))

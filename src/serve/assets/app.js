@@ -36,8 +36,10 @@ async function api(path, body) {
   return { status: r.status, data };
 }
 
+// 页面上的操作（保存、撤销、出错）说在 #note；#status 只说最近一次重排的结果。两者分开，
+// 保存的应答和重排的事件谁先到都不会互相盖掉。
 function say(text, bad) {
-  const s = $('status');
+  const s = $('note');
   s.textContent = text;
   s.classList.toggle('bad', !!bad);
 }
@@ -152,7 +154,7 @@ async function saveCell(input, row, column) {
   if (r.status === 200) {
     countyVersion = r.data.version;
     input.dataset.orig = input.value;
-    say(`已写回 ${r.data.cell}，正在重排……`);
+    say(`已写回 ${r.data.cell}`);
     $('undo').disabled = false;
   } else {
     $('c-result').replaceChildren(el('p', { className: 'bad', textContent: r.data.error }));
@@ -310,7 +312,7 @@ async function structural(file, path, kind, text) {
   const r = await api('/api/edit', { file, version: versions[file], path, kind, text });
   if (r.status === 200) {
     versions[file] = r.data.version;
-    say(`已保存 ${file} 的 ${r.data.field}，正在重排……`);
+    say(`已保存 ${file} 的 ${r.data.field}`);
     $('undo').disabled = false;
     await reloadFile(file);
   } else if (r.data.conflict) {
@@ -398,7 +400,7 @@ async function save(input, removing) {
     versions[file] = r.data.version;
     input.dataset.orig = input.value;
     msg.textContent = '已保存';
-    say(`已保存 ${file} 的 ${r.data.field}，正在重排……`);
+    say(`已保存 ${file} 的 ${r.data.field}`);
     $('undo').disabled = false;
     if (k === 'remove') await reloadFile(file);
   } else if (r.data.conflict) {
@@ -569,9 +571,11 @@ async function initData() {
 
 function applyState(s) {
   state = s;
+  $('busy').textContent = '';
+  $('status').textContent = s.message || '';
+  $('status').classList.toggle('bad', !s.ok);
   renderInit(s);
   $('data-dir').textContent = `数据：${s.data_dir}　输出：${s.out}`;
-  say(s.message || '', !s.ok);
   $('undo').disabled = !s.can_undo;
   const sel = $('edition');
   const want = ['', ...s.editions];
@@ -657,7 +661,8 @@ function connect() {
     }
     first = false;
   });
-  es.addEventListener('building', () => say('正在重排……'));
+  // 重排中另起一处显示，不盖掉上一条状态（如“页面保留上一版”）。
+  es.addEventListener('building', () => { $('busy').textContent = '正在重排……'; });
   es.addEventListener('job', (ev) => onJob(JSON.parse(ev.data)));
   es.onerror = () => say('与工作台的连接断了，正在重连……（若已在终端结束 jianbao serve，请重新启动）', true);
 }
@@ -665,7 +670,7 @@ function connect() {
 async function undo() {
   const r = await api('/api/undo', {});
   if (r.status === 200) {
-    say(`已撤销上次对 ${r.data.file} 的保存，正在重排……`);
+    say(`已撤销上次对 ${r.data.file} 的保存`);
     if (files.some((f) => f.file === r.data.file)) await reloadFile(r.data.file);
     else if (current === '#counties') await loadCounties();
   } else {
@@ -674,7 +679,7 @@ async function undo() {
 }
 
 document.addEventListener('DOMContentLoaded', () => {
-  if (!token) { say('地址中缺少令牌：请用终端里印出的完整地址打开。', true); return; }
+  if (!token) { $('status').textContent = '地址中缺少令牌：请用终端里印出的完整地址打开。'; return; }
   $('undo').addEventListener('click', undo);
   document.addEventListener('keydown', (e) => {
     if (e.altKey && (e.key === 'z' || e.key === 'Z')) { e.preventDefault(); undo(); }
@@ -682,7 +687,7 @@ document.addEventListener('DOMContentLoaded', () => {
   for (const r of document.querySelectorAll('input[name="doc"]')) r.addEventListener('change', renderPages);
   $('edition').addEventListener('change', async () => {
     const r = await api('/api/edition', { edition: $('edition').value || null });
-    if (r.status !== 200) say(r.data.error, true); else say('正在排这个版本……');
+    if (r.status !== 200) say(r.data.error, true); else say('已换版本');
   });
   $('p-start').addEventListener('click', startJob);
   $('c-upload').addEventListener('click', upload);
