@@ -740,6 +740,19 @@ async fn an_uploaded_county_table_is_checked_before_it_replaces_the_old_one() {
         std::fs::read(&table).unwrap(),
         std::fs::read(&good).unwrap()
     );
+    // 撤销上次保存：换回上传之前的表格；再上传一次接着往下测。
+    c.find(Locator::Id("undo"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    until("撤销换回原表格", Duration::from_secs(10), || async {
+        std::fs::read(&table).unwrap() == before
+    })
+    .await;
+    let result = upload(&c, &good).await;
+    assert!(result.contains("已用上传的表格替换"), "{result}");
     until("网格显示新数字", Duration::from_secs(10), || async {
         js(
             &c,

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value as Json, json};
 
 use super::{Workbench, paths};
-use crate::base::output;
 use crate::load::{DataSet, table};
 use crate::present::county;
 use crate::project::Project;
@@ -112,7 +111,17 @@ pub fn replace(wb: &Workbench, name: &str, bytes: &[u8]) -> Result<Json, Json> {
             "problems": problems,
         }));
     }
-    output::write_atomic(&path, bytes).map_err(|e| fail(format!("{e:#}")))?;
+    // 与表单的保存一样记下旧表格：“撤销上次保存”可以换回来。
+    let _writing = wb.writing.lock().expect("锁未中毒");
+    let before = std::fs::read(&path).map_err(|e| {
+        fail(format!(
+            "无法读取 {rel}：{}",
+            crate::base::diag::os_error(&e)
+        ))
+    })?;
+    wb.commit(&rel, &path, before, bytes).map_err(|r| match r {
+        super::Refusal::Bad(m) | super::Refusal::Conflict(m) => fail(m),
+    })?;
     Ok(json!({ "file": rel, "message": format!("已用上传的表格替换 {rel}") }))
 }
 

@@ -116,7 +116,7 @@ impl Workbench {
     }
 
     /// 原子地写出，记下撤销用的旧内容；返回新版本。调用者持有 `writing` 锁。
-    fn commit(
+    pub(super) fn commit(
         &self,
         file: &str,
         path: &Path,
