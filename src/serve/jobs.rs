@@ -162,6 +162,7 @@ impl Settings {
             return Err("编号份数和拼版只用于排一个版本，批量不用".into());
         }
         Ok(Self {
+            // 页面上没有的选项（装订方式，以及以后命令行新加的）沿用启动 serve 时命令行给的。
             options: present::Options {
                 paper: req.paper.clone().filter(|p| !p.is_empty()),
                 bleed_mm: bleed,
@@ -169,7 +170,7 @@ impl Settings {
                 mono: req.mono,
                 draft: req.draft.clone().filter(|d| !d.trim().is_empty()),
                 archive: standard.is_some(),
-                binding: wb.options.binding,
+                ..wb.options.clone()
             },
             standard,
             kinds,
