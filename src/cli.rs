@@ -65,6 +65,11 @@ pub enum Command {
         after_help = "示例：\n  jianbao bench --regions 100 -j 2\n  jianbao bench --check            速度守卫（CI 用），低于下限时失败"
     )]
     Bench(BenchArgs),
+    /// 浏览器里的工作台：表单改数字、页面随即重排、问题清单、排版与批量付印（只在本机 127.0.0.1 上）
+    #[command(
+        after_help = "示例：\n  jianbao serve                       在数据目录中运行，打开终端印出的地址\n  jianbao serve data/shangqiu-2023 --port 8017"
+    )]
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -334,6 +339,29 @@ pub struct WatchArgs {
     /// 排某个县区的版本，如 永城市
     #[arg(long, value_name = "县区")]
     pub county: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// 端口（默认由系统挑一个空闲端口）；只在 127.0.0.1 上，同一网络的其他机器连不上
+    #[arg(
+        long,
+        value_name = "端口",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
+    pub port: u16,
+    /// 页面上排版、批量的输出目录（默认 out）
+    #[arg(
+        long,
+        short,
+        value_name = "目录",
+        default_value = "out",
+        hide_default_value = true
+    )]
+    pub out: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]

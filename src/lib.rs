@@ -9,6 +9,7 @@
 
 pub mod base;
 pub mod batch;
+pub mod changes;
 pub mod copies;
 pub mod init;
 pub mod load;
@@ -20,4 +21,5 @@ pub mod project;
 pub mod release;
 pub mod render;
 pub mod schema;
+pub mod serve;
 pub mod typeset;

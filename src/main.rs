@@ -61,6 +61,7 @@ fn main() -> ExitCode {
         Command::Preview(args) => cmd::preview::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::Watch(args) => cmd::watch::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     };
     report(result)
 }

@@ -50,6 +50,16 @@ pub fn render<E>(
     Ok(sheet)
 }
 
+/// 一页画成 PNG（`serve` 的页面图）：与 `render` 同样的画法，每英寸 `dpi` 像素。
+pub fn page_png(doc: &PagedDocument, page: usize, dpi: f32) -> Option<Vec<u8>> {
+    let page = doc.pages().get(page.checked_sub(1)?)?;
+    let options = typst_render::RenderOptions {
+        pixel_per_pt: (f64::from(dpi) / 72.0).into(),
+        ..Default::default()
+    };
+    typst_render::render(page, &options).encode_png().ok()
+}
+
 /// 总览图中一格的大小：最大的一页在总览分辨率下的像素数。
 fn cell_size(pages: &[(usize, &typst_layout::Page)], dpi: f32) -> (u32, u32) {
     let px = |pt: f64| (pt * f64::from(dpi) / 72.0).ceil() as u32;

@@ -9,6 +9,7 @@ pub mod export;
 pub mod init;
 pub mod preview;
 pub mod schema;
+pub mod serve;
 pub mod watch;
 
 use jianbao::base::diag::Problems;

@@ -2,20 +2,17 @@
 //! 出错时就地打印与 `check` 相同的“文件:行:列”报告，上一版好的 PDF 保留不动——
 //! 与 `build` 一样，全部文档排好之后才写出。
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use jianbao::base::output;
+use jianbao::changes::{Changes, Next, absolute};
 use jianbao::present;
 use jianbao::project::{self, Project};
 use jianbao::render::Template;
 use jianbao::typeset::Kind;
 use jianbao::typeset::templates::Templates;
 use jianbao::typeset::world::Engine;
-use notify_debouncer_mini::notify::RecursiveMode;
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
 
 use super::Failure;
 use crate::{cli, report};
@@ -33,19 +30,9 @@ pub fn run(args: cli::WatchArgs) -> Result<(), Failure> {
     let engine = Engine::new(fonts, templates).with_standard(common.standard());
     let options = super::options(common);
 
-    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
-    let mut debouncer = new_debouncer(Duration::from_millis(80), tx)
-        .map_err(|e| anyhow::anyhow!("无法监视文件改动：{e}"))?;
     let mut watched = vec![dir.clone()];
     watched.extend(template_dir.clone());
-    for d in &watched {
-        debouncer
-            .watcher()
-            .watch(d, RecursiveMode::Recursive)
-            .map_err(|e| anyhow::anyhow!("无法监视 {}：{e}", d.display()))?;
-    }
-    let mut folders = Folders::new(&watched);
-    let out_abs = absolute(&args.out);
+    let mut changes = Changes::new(watched, &args.out)?;
     let watching = format!(
         "正在监视 {}{}：保存数据、表格或模板即重排，输出到 {}。",
         dir.display(),
@@ -56,164 +43,29 @@ pub fn run(args: cli::WatchArgs) -> Result<(), Failure> {
         args.out.display()
     );
     println!("{watching}按 Ctrl-C 结束。");
-    // 每个文件的修改时间和大小：只读不写（包括 jianbao 自己读文件）也会触发事件，以此分辨真正的改动。
-    let mut seen: HashMap<PathBuf, Option<Stamp>> = HashMap::new();
-    for d in &watched {
-        snapshot(&absolute(d), &mut seen);
-    }
     rebuild(&engine, &dir, &options, &args, None);
     loop {
-        let first = match rx.recv_timeout(FOLDER_CHECK) {
-            Ok(first) => first,
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                // 目录被删掉重建、改名换掉（git checkout、rsync --delete）时，旧目录上的监视不会再有事件：
-                // 定时看一眼目录是不是还是原来那个，换了就重新监视并重排。
-                if folders.replaced(debouncer.watcher()) && dir.is_dir() {
-                    seen.clear();
-                    for d in &watched {
-                        snapshot(&absolute(d), &mut seen);
-                    }
+        match changes.wait() {
+            Next::Changed(changed) => {
+                rebuild(&engine, &dir, &options, &args, Some(&changed));
+                println!("{watching}");
+            }
+            Next::Replaced {
+                notes,
+                rebuild: again,
+            } => {
+                for n in notes {
+                    println!("\n{n}");
+                }
+                if again {
                     rebuild(&engine, &dir, &options, &args, None);
                     println!("{watching}");
                 }
-                continue;
             }
-            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-        };
-        // 一次保存常触发好几个事件（编辑器先写临时文件再改名）：把已到的都收下，只排一次。
-        let mut events = relevant(first, &out_abs);
-        while let Ok(more) = rx.recv_timeout(Duration::from_millis(20)) {
-            events.extend(relevant(more, &out_abs));
+            Next::Closed => break,
         }
-        events.sort();
-        events.dedup();
-        let changed: Vec<PathBuf> = events
-            .into_iter()
-            .filter(|p| {
-                if p.is_dir() {
-                    return false;
-                }
-                let now = stamp(p);
-                let before = seen.insert(p.clone(), now);
-                // 一闪而过的临时文件（编辑器、sed 的中间文件）：出现前没见过、现在也不在了。
-                !(before.is_none() && now.is_none()) && before != Some(now)
-            })
-            .collect();
-        if changed.is_empty() {
-            continue;
-        }
-        rebuild(&engine, &dir, &options, &args, Some(&changed));
-        println!("{watching}");
     }
     Ok(())
-}
-
-/// 多久看一次被监视的目录是否被换掉。
-const FOLDER_CHECK: Duration = Duration::from_millis(500);
-
-/// 被监视的目录和它们此刻的身份（设备号、inode）：目录被删掉重建或被别的目录顶替后，身份就变了。
-struct Folders {
-    folders: Vec<(PathBuf, Option<(u64, u64)>)>,
-}
-
-impl Folders {
-    fn new(dirs: &[PathBuf]) -> Self {
-        Self {
-            folders: dirs.iter().map(|d| (d.clone(), identity(d))).collect(),
-        }
-    }
-
-    /// 有目录被换掉或消失时，重新监视还在的目录并说明；返回是否有变化。
-    fn replaced(&mut self, watcher: &mut dyn notify_debouncer_mini::notify::Watcher) -> bool {
-        let mut changed = false;
-        for (dir, id) in &mut self.folders {
-            let now = identity(dir);
-            if now == *id {
-                continue;
-            }
-            changed = true;
-            // 旧的监视可能已随旧目录消失，取消失败无妨。
-            let _ = watcher.unwatch(dir);
-            match now {
-                Some(_) => match watcher.watch(dir, RecursiveMode::Recursive) {
-                    Ok(()) => println!("\n{} 被换成了新的目录：重新监视并重排。", dir.display()),
-                    Err(e) => eprintln!("无法重新监视 {}：{e}", dir.display()),
-                },
-                None => println!(
-                    "\n{} 不见了（被删除或改名）：等它重新出现后接着监视，上一版 PDF 保留不动。",
-                    dir.display()
-                ),
-            }
-            *id = now;
-        }
-        changed
-    }
-}
-
-#[cfg(unix)]
-fn identity(dir: &Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    let m = std::fs::metadata(dir).ok().filter(|m| m.is_dir())?;
-    Some((m.dev(), m.ino()))
-}
-
-#[cfg(not(unix))]
-fn identity(dir: &Path) -> Option<(u64, u64)> {
-    let m = std::fs::metadata(dir).ok().filter(|m| m.is_dir())?;
-    let created = m
-        .created()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    Some((created.as_secs(), u64::from(created.subsec_nanos())))
-}
-
-type Stamp = (std::time::SystemTime, u64);
-
-fn stamp(p: &Path) -> Option<Stamp> {
-    let m = std::fs::metadata(p).ok()?;
-    Some((m.modified().ok()?, m.len()))
-}
-
-fn snapshot(dir: &Path, seen: &mut HashMap<PathBuf, Option<Stamp>>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            snapshot(&p, seen);
-        } else {
-            seen.insert(p.clone(), stamp(&p));
-        }
-    }
-}
-
-/// 与输出无关的改动：输出目录中的 PDF、临时文件、编辑器和 Excel 的锁文件都不算。
-fn relevant(events: DebounceEventResult, out: &Path) -> Vec<PathBuf> {
-    let Ok(events) = events else {
-        return Vec::new();
-    };
-    events
-        .into_iter()
-        .map(|e| e.path)
-        .filter(|p| !absolute(p).starts_with(out))
-        .filter(|p| {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default();
-            !(name.starts_with('.')
-                || name.starts_with("~$")
-                || name.ends_with('~')
-                || name.ends_with(".swp")
-                || name.ends_with(".tmp"))
-        })
-        .collect()
-}
-
-fn absolute(p: &Path) -> PathBuf {
-    std::path::absolute(p).unwrap_or_else(|_| p.to_owned())
 }
 
 /// 读数据、排全部文档；都成功才写出。返回是否写出了新的 PDF。

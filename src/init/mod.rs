@@ -338,6 +338,32 @@ impl Writer {
     }
 }
 
+/// 按一个数据集的列做的空白县区表格模板（`jianbao serve` 的下载）：表头加粗、第一列是县区名，
+/// 数字格空着，另有与 `init` 同样的“说明”工作表。
+pub fn county_template(sheet_name: &str, headers: &[String], names: &[String]) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let sheet = book.add_worksheet().set_name(sheet_name)?;
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, h, &bold)?;
+        sheet.set_column_width(c as u16, if c == 0 { 12 } else { 24 })?;
+    }
+    for (r, name) in names.iter().enumerate() {
+        sheet.write_string(r as u32 + 1, 0, name)?;
+    }
+    let readme = book.add_worksheet().set_name("说明")?;
+    readme.set_column_width(0, 100)?;
+    for (r, line) in XLSX_README.iter().enumerate() {
+        if r == 0 {
+            readme.write_string_with_format(0, 0, *line, &bold)?;
+        } else {
+            readme.write_string(r as u32, 0, *line)?;
+        }
+    }
+    Ok(book.save_to_buffer()?)
+}
+
 const COUNTY_HEADERS: [&str; 5] = [
     "县区",
     "地区生产总值增速（%）",
