@@ -497,17 +497,30 @@ fn progress_groups_by_status_with_lagging_first_and_long_titles_wrap() {
 fn meeting_date_may_be_words_and_the_genre_label_free_or_hidden() {
     let dir = copy("zhengzhou-2023");
     let meta = dir.path().join("meta.toml");
-    replace(&meta, "meeting_date = 2023-01-04", "meeting_date = \"近日\"\nlabel = \"工作回顾\"");
+    replace(
+        &meta,
+        "meeting_date = 2023-01-04",
+        "meeting_date = \"近日\"\nlabel = \"工作回顾\"",
+    );
     let project = load(dir.path());
     let text = booklet_text(&project);
     assert!(text.contains("（近日）"), "{text}");
-    assert!(text.contains("工作回顾") && !text.contains("政府工作报告要点"), "{text}");
+    assert!(
+        text.contains("工作回顾") && !text.contains("政府工作报告要点"),
+        "{text}"
+    );
     // 写 "" 不印文种字样。
     replace(&meta, "label = \"工作回顾\"", "label = \"\"");
     let text = booklet_text(&load(dir.path()));
-    assert!(!text.contains("工作回顾") && !text.contains("政府工作报告要点"), "{text}");
+    assert!(
+        !text.contains("工作回顾") && !text.contains("政府工作报告要点"),
+        "{text}"
+    );
     // 既不是日期也不是文字：报在字段上。
     replace(&meta, "meeting_date = \"近日\"", "meeting_date = 20230104");
     let err = check_fails(dir.path());
-    assert!(err.contains("meta.meeting_date") && err.contains("近日"), "{err}");
+    assert!(
+        err.contains("meta.meeting_date") && err.contains("近日"),
+        "{err}"
+    );
 }

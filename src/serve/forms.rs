@@ -27,6 +27,7 @@ pub fn editable_files(dir: &Path) -> Vec<(String, String, &'static str)> {
         ("meta.toml", "封面与一页纸", "meta"),
         ("indicators.toml", "指标", "indicators"),
         ("tasks.toml", "任务", "tasks"),
+        ("progress.toml", "推进情况", "progress"),
         ("counties.toml", "县区版设置", "counties"),
     ];
     for (file, title, schema) in fixed {
@@ -357,6 +358,33 @@ mod tests {
 
     fn key(k: &str) -> Step {
         Step::Key(k.into())
+    }
+
+    #[test]
+    fn every_editable_file_has_a_schema_the_page_can_build_its_form_from() {
+        let dir = tempfile::tempdir().unwrap();
+        for f in [
+            "meta.toml",
+            "indicators.toml",
+            "tasks.toml",
+            "progress.toml",
+            "counties.toml",
+        ] {
+            std::fs::write(dir.path().join(f), "").unwrap();
+        }
+        let names: Vec<&str> = crate::schema::all().iter().map(|(n, _)| *n).collect();
+        let files = editable_files(dir.path());
+        assert!(
+            files
+                .iter()
+                .any(|(f, _, s)| f == "progress.toml" && *s == "progress")
+        );
+        for (file, _, schema) in files {
+            assert!(
+                names.contains(&schema),
+                "{file} 的 Schema “{schema}” 不存在"
+            );
+        }
     }
 
     #[test]
