@@ -25,8 +25,67 @@ pub fn checks(project: &Project) -> Vec<Problem> {
     }
     if let Some(prev) = &project.previous {
         changes(project, prev, &mut out);
+        published_changes(project, prev, &mut out);
     }
     out
+}
+
+/// 数据写了与上一期的比较（如原文的“较上半年提高2.3个百分点”），又给了上一期的数据：两者应对得上。
+/// 相差超过 0.1 个百分点（两期各自四舍五入的误差）时提醒，写出原文的数和算得的数。
+fn published_changes(project: &Project, prev: &Project, out: &mut Vec<Problem>) {
+    let (Some(file), Some(period)) = (
+        &project.data.indicators,
+        prev.data.meta.value.meta.period.as_deref(),
+    ) else {
+        return;
+    };
+    for (i, ind) in file.value.indicators.iter().enumerate() {
+        let id = ind.id.get_ref();
+        let (Some(cur), Some(before)) = (
+            project
+                .view
+                .indicators
+                .iter()
+                .find(|v| &v.id == id)
+                .and_then(|v| v.growth.as_ref())
+                .and_then(dec),
+            prev.view
+                .indicators
+                .iter()
+                .find(|v| &v.id == id)
+                .and_then(|v| v.growth.as_ref())
+                .and_then(dec),
+        ) else {
+            continue;
+        };
+        let computed = Decimal::minus(cur, before);
+        for (k, c) in ind.compare.iter().enumerate() {
+            if c.base.trim().trim_start_matches(['比', '较']) != period.trim() {
+                continue;
+            }
+            let Some(given) = file
+                .source
+                .literal(c.change.span())
+                .and_then(|t| Decimal::parse(&t))
+            else {
+                continue;
+            };
+            let gap = Decimal::minus(given, computed);
+            if gap.mantissa.abs() as f64 / 10f64.powi(gap.scale as i32) > 0.1 + 1e-9 {
+                out.push(Problem::new(
+                    file.source.origin(Some(c.change.span())),
+                    format!("indicators[{i}].compare[{k}].change"),
+                    format!(
+                        "与{period}相比写的是 {} 个百分点，由两期增速算得 {}（本期 {}%，上期 {}%）：请核对",
+                        given.text(),
+                        computed.text(),
+                        cur.text(),
+                        before.text()
+                    ),
+                ));
+            }
+        }
+    }
 }
 
 fn dec(f: &Figure) -> Option<Decimal> {

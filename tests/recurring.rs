@@ -524,3 +524,38 @@ fn meeting_date_may_be_words_and_the_genre_label_free_or_hidden() {
         "{err}"
     );
 }
+
+#[test]
+fn a_published_comparison_that_disagrees_with_the_previous_data_is_named() {
+    let cur = copy("wangcang-2023-07");
+    let previous = data("wangcang-2023-06");
+    // 样例本身两期对得上：没有提醒。
+    let o = jianbao(&[
+        "check",
+        cur.path().to_str().unwrap(),
+        "--previous",
+        previous.to_str().unwrap(),
+    ]);
+    assert!(!stderr(&o).contains("提醒"), "{}", stderr(&o));
+    // 抄错一个数：指到那一格，写出写的数和算得的数。
+    replace(
+        &cur.path().join("indicators.toml"),
+        "{ base = \"较上半年\", change = 2.3 }",
+        "{ base = \"较上半年\", change = 2.8 }",
+    );
+    let o = jianbao(&[
+        "check",
+        cur.path().to_str().unwrap(),
+        "--previous",
+        previous.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("indicators[0].compare[0].change")
+            && err.contains(
+                "与上半年相比写的是 2.8 个百分点，由两期增速算得 2.3（本期 3.6%，上期 1.3%）"
+            ),
+        "{err}"
+    );
+}
