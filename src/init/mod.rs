@@ -483,7 +483,10 @@ jianbao watch            # 改数据、表格或模板后一保存就重排，�
 jianbao check            # 只检查数据，错误指到 文件:行:列
 jianbao batch            # 全市版加各县区版
 jianbao build --template gongwen   # GB/T 9704 公文式通知
+jianbao serve            # 在浏览器里改数字、看版面、付印
 ```
+
+下一期：`jianbao init ../下一期 --from .` 复制本期数据，期号加一、统计期推一个月，并记下本期为上一期（与上期比较的说法由两期数据算出）。
 
 ## 文件
 
@@ -493,6 +496,7 @@ jianbao build --template gongwen   # GB/T 9704 公文式通知
 | outline.toml | 手册有哪些章、每章排什么 |
 | indicators.toml | 指标 |
 | tasks.toml | 任务清单与量化目标（有的话） |
+| progress.toml | 重点工作推进情况：进度、状态，程序计数并标出滞后的（有的话） |
 | counties.toml、counties.xlsx、counties/ | 县区版：名单、县区指标表格（“说明”工作表讲怎么填）、单个县区的说明 |
 | schema/ | 数据文件的 JSON Schema：编辑器（VS Code + Even Better TOML）据此补全和检查 |
 | templates/ | 模板副本：在本目录运行时优先使用；不改版式可以删掉 |
