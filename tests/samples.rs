@@ -1,11 +1,20 @@
-//! 三个真实样例（商丘会议解读、郑州预期目标、长治统计分析）：都能排出，数据中的每个字和数都印出来。
+//! 真实样例（商丘会议解读、郑州预期目标、长治统计分析、杨凌月报、旺苍两期、苍南民生实事进度）：
+//! 都能排出，数据中的每个字和数都印出来。
 
 mod common;
 
 use common::*;
 use jianbao::typeset::Kind;
 
-const SAMPLES: &[&str] = &["shangqiu-2023", "zhengzhou-2023", "changzhi-2023-11"];
+const SAMPLES: &[&str] = &[
+    "shangqiu-2023",
+    "zhengzhou-2023",
+    "changzhi-2023-11",
+    "yangling-2023-10",
+    "wangcang-2023-07",
+    "wangcang-2023-06",
+    "cangnan-2022-10",
+];
 
 fn sample(name: &str) -> std::path::PathBuf {
     root().join("data").join(name)

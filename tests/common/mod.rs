@@ -200,6 +200,22 @@ pub fn printable_items(dir: &Path) -> Vec<(String, String)> {
         "date",
         "meeting_date",
         "target",
+        // 连续出版：规则的参数，不是要印的字（动词只印用上的那一个，状态类别、上期路径、核对的界限）。
+        "words",
+        "level",
+        "group",
+        "previous",
+        "max_change",
+        "adds_up",
+        "tolerance",
+        "peers",
+        "by",
+        "indent",
+        "emphasis",
+        "status_column",
+        "numbered",
+        // 文种只定默认措辞；封面印的是 label（不写时取文种，recurring.rs 另测）。
+        "kind",
     ];
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
