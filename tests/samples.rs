@@ -36,6 +36,8 @@ fn every_sample_builds_a_booklet_and_a_one_page_summary() {
         let engine = engine(&project);
         for kind in Kind::ALL {
             let r = project.render(&engine, &project.view, kind).unwrap();
+            // typst 的警告（如排版不收敛）也算问题：版面可能与检查时不同。
+            assert!(r.warnings.is_empty(), "{name} {kind:?}：{:?}", r.warnings);
             match kind {
                 Kind::Summary => assert_eq!(r.pages, 1, "{name} 一页纸"),
                 Kind::Booklet => assert_eq!(r.pages % 4, 0, "{name} 手册页数"),
