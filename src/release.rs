@@ -71,7 +71,7 @@ fn published_changes(project: &Project, prev: &Project, out: &mut Vec<Problem>) 
                 continue;
             };
             let gap = Decimal::minus(given, computed);
-            if gap.mantissa.abs() as f64 / 10f64.powi(gap.scale as i32) > 0.1 + 1e-9 {
+            if gap.abs().to_f64() > 0.1 + 1e-9 {
                 out.push(Problem::new(
                     file.source.origin(Some(c.change.span())),
                     format!("indicators[{i}].compare[{k}].change"),
@@ -138,7 +138,7 @@ fn adds_up(
         .rule
         .tolerance
         .unwrap_or(values.len() as f64 * 0.5 * 10f64.powi(-(places as i32)));
-    let gap = diff.mantissa.abs() as f64 / 10f64.powi(diff.scale as i32);
+    let gap = diff.abs().to_f64();
     if gap > tolerance + 1e-9 {
         out.push(Problem::new(
             col.rule.declared.clone(),
@@ -149,7 +149,7 @@ fn adds_up(
                 total.text(),
                 ind.id,
                 city.text(),
-                Decimal { mantissa: diff.mantissa.abs(), scale: diff.scale }.text(),
+                diff.abs().text(),
                 crate::base::number::format_number(tolerance),
             ),
         ));
@@ -303,7 +303,7 @@ fn check_change(
         return;
     };
     let d = Decimal::minus(a, b);
-    let gap = d.mantissa.abs() as f64 / 10f64.powi(d.scale as i32);
+    let gap = d.abs().to_f64();
     if gap > max + 1e-9 {
         out.push(Problem::new(
             origin.clone(),
@@ -312,11 +312,7 @@ fn check_change(
                 "{what}增速本期 {}%，上期 {}%，变化 {} 个百分点，超过 max_change = {}：请核对",
                 now.text,
                 before.text,
-                Decimal {
-                    mantissa: d.mantissa.abs(),
-                    scale: d.scale
-                }
-                .text(),
+                d.abs().text(),
                 crate::base::number::format_number(max)
             ),
         ));

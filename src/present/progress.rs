@@ -307,11 +307,7 @@ fn compare(
     let delta = match (before.percent, percent) {
         (Some(b), Some(n)) => {
             let d = Decimal::minus(n, b);
-            let abs = Decimal {
-                mantissa: d.mantissa.abs(),
-                scale: d.scale,
-            }
-            .text();
+            let abs = d.abs().text();
             Some(match d.signum() {
                 0 => "进度与上期持平".to_owned(),
                 s if s > 0 => format!("比上期提高{abs}个百分点"),

@@ -53,6 +53,19 @@ impl Decimal {
         self.mantissa.signum()
     }
 
+    /// 绝对值（小数位不变）：措辞里的数不带正负号，方向由动词说。
+    pub fn abs(self) -> Self {
+        Decimal {
+            mantissa: self.mantissa.abs(),
+            scale: self.scale,
+        }
+    }
+
+    /// 数值（用于与容差比较；措辞一律用 `text`）。
+    pub fn to_f64(self) -> f64 {
+        self.mantissa as f64 / 10f64.powi(self.scale as i32)
+    }
+
     /// 按小数位数写出，负数带 “-”。
     pub fn text(self) -> String {
         let abs = self.mantissa.unsigned_abs().to_string();
@@ -130,11 +143,7 @@ pub fn change_phrase(c: &Change) -> String {
         "比"
     };
     let subject = c.subject;
-    let abs = Decimal {
-        mantissa: c.change.mantissa.abs(),
-        scale: c.change.scale,
-    }
-    .text();
+    let abs = c.change.abs().text();
     let mut out = match c.change.signum() {
         0 => format!("{subject}与{}持平", base.trim_start_matches(['比', '较'])),
         s => {
@@ -184,11 +193,7 @@ pub fn position_among(own: f64, peers: &[f64], higher_is_better: bool) -> u32 {
 
 /// 拉动规上工业增长3.3个百分点 / 下拉全市工业增速1.1个百分点 / 对全市工业增速的拉动为零。
 pub fn contribution_phrase(to: &str, points: Decimal, verbs: (&str, &str)) -> String {
-    let abs = Decimal {
-        mantissa: points.mantissa.abs(),
-        scale: points.scale,
-    }
-    .text();
+    let abs = points.abs().text();
     match points.signum() {
         0 => format!("对{to}没有拉动"),
         s if s > 0 => format!("{}{to}{abs}个百分点", verbs.0),
@@ -198,11 +203,7 @@ pub fn contribution_phrase(to: &str, points: Decimal, verbs: (&str, &str)) -> St
 
 /// 增速与年度目标（增速）相比：超年度目标0.5个百分点 / 距年度目标差0.5个百分点 / 与年度目标持平。
 pub fn goal_rate_phrase(label: &str, diff: Decimal) -> String {
-    let abs = Decimal {
-        mantissa: diff.mantissa.abs(),
-        scale: diff.scale,
-    }
-    .text();
+    let abs = diff.abs().text();
     match diff.signum() {
         0 => format!("与{label}持平"),
         s if s > 0 => format!("超{label}{abs}个百分点"),
