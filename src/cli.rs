@@ -405,6 +405,13 @@ pub struct BenchArgs {
     /// 编号份数的对照：N 份编号的手册与一页纸，对比 N 次独立的 jianbao build（默认 0，不测）
     #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
     pub copies: usize,
+    /// 内容规模：逗号分隔的章数（如 500,2000），每档生成一份每章一段的手册，在子进程中排，比较用时和峰值内存
+    #[arg(long, value_name = "N,M", value_delimiter = ',', value_parser = positive)]
+    pub chapters: Vec<usize>,
+    /// 把示例数据批量的 typst 分步计时写成 Chrome trace（JSON，可在 Perfetto 或 chrome://tracing 打开），
+    /// 并列出自身用时最多的模板行
+    #[arg(long, value_name = "文件")]
+    pub timings: Option<PathBuf>,
     /// 只跑速度守卫：同一次运行中，批量须比“每份文档一台新引擎”的参照快到规定的倍数，否则失败（CI 用）
     #[arg(long)]
     pub check: bool,

@@ -66,7 +66,7 @@ fn env_fonts(problems: &mut Problems) -> Option<FontStore> {
     }
     let store = {
         let mut s = FontStore::new();
-        s.extend(scan_verified(&dir, problems));
+        s.extend(mapped(scan_verified(&dir, problems)));
         s
     };
     let missing: Vec<&str> = BUNDLED_FAMILIES
@@ -106,7 +106,7 @@ pub fn load(extra: &[PathBuf]) -> Result<FontStore, Problems> {
         }
     } else {
         match bundled_dir() {
-        Some(dir) => store.extend(scan_verified(&dir, &mut problems)),
+        Some(dir) => store.extend(mapped(scan_verified(&dir, &mut problems))),
         None => problems.push(Problem::in_file(
             Path::new("fonts"),
             "找不到随附字体目录：请在仓库根目录运行，或用环境变量 JIANBAO_FONTS 指向 fonts/ 目录",
@@ -125,6 +125,25 @@ pub fn load(extra: &[PathBuf]) -> Result<FontStore, Problems> {
     } else {
         Err(problems)
     }
+}
+
+/// 随附字体映射进内存，而不是整个读进来：六个中文字体共 81 MB，复制一遍要几十毫秒，
+/// 批量的第一份文档都在等它（整个 batch 快约 9%）。只映射随附的 fonts/：映射中的文件被截短时进程会收到
+/// SIGBUS，随附字体不会在运行中被改写；--font-path 的字体（用户自己的目录，可能正在复制）照旧读进内存。
+struct Mapped(FontPath);
+
+impl typst_kit::fonts::FontSource for Mapped {
+    fn load(&self) -> Option<typst::text::Font> {
+        let _scope = typst_timing::TimingScope::new("load font");
+        let file = std::fs::File::open(&self.0.path).ok()?;
+        // SAFETY: 只读映射随附的字体文件，程序运行中不会有人截短它（见上）。
+        let map = unsafe { memmap2::Mmap::map(&file) }.ok()?;
+        typst::text::Font::new(typst::foundations::Bytes::new(map), self.0.index)
+    }
+}
+
+fn mapped(found: Vec<(FontPath, FontInfo)>) -> impl Iterator<Item = (Mapped, FontInfo)> {
+    found.into_iter().map(|(path, info)| (Mapped(path), info))
 }
 
 /// 扫描一个字体目录，并核对其中每个字体文件：解析不了的（typst 会悄悄跳过）、

@@ -127,6 +127,23 @@ impl Engine {
         self.sources.lock().expect("锁未中毒").clear();
     }
 
+    /// 计时记录里的位置：模板文件与行号。
+    pub fn span_line(&self, raw: std::num::NonZeroU64) -> (String, u32) {
+        let typst::syntax::SpanKind::Number { id, num } = typst::syntax::Span::from_raw(raw).get()
+        else {
+            return (String::new(), 0);
+        };
+        let sources = self.sources.lock().expect("锁未中毒");
+        let Some(source) = sources.get(&id) else {
+            return (String::new(), 0);
+        };
+        let line = source
+            .range(num, None)
+            .and_then(|r| source.lines().byte_to_line(r.start))
+            .map_or(0, |l| l as u32 + 1);
+        (id.get().vpath().get_with_slash().to_string(), line)
+    }
+
     /// 一个模板文件的标识，如 `booklet.typ` → `/templates/booklet.typ`。
     pub fn template_id(name: &str) -> FileId {
         file_id(&format!("/templates/{name}"))

@@ -8,6 +8,8 @@
 //! `--check` 只跑速度守卫（见 `check`），CI 用它。
 
 mod check;
+mod scale;
+mod timings;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -45,6 +47,9 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
 
     // 1. 示例数据的全部版本。
     let regions = batch::regions(&project, &Selection::All, None).map_err(Failure::Data)?;
+    if args.timings.is_some() {
+        typst_timing::enable();
+    }
     let (outcomes, wall) = timed_batch(
         &project,
         &engine,
@@ -62,6 +67,9 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         wall,
     );
     let sample_wall = wall;
+    if let Some(path) = &args.timings {
+        timings::write(path, &engine)?;
+    }
 
     // 2. 生成的大批量。
     if args.regions > 0 {
@@ -118,6 +126,11 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
     //    对照 N 次独立的 jianbao build（每次都从头排）。
     if args.copies > 0 {
         copies_bench(&project, &engine, &args, &work.path().join("copies"))?;
+    }
+
+    // 5. 内容规模：章数不同的手册，各在一个子进程里排。
+    if !args.chapters.is_empty() {
+        scale::run(work.path(), &args.chapters).map_err(Failure::Other)?;
     }
     Ok(())
 }
