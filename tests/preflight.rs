@@ -351,3 +351,65 @@ fn a_long_recipient_line_wraps_clear_of_the_folio_on_32k() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stderr(&o).contains("文字重叠"), "{}", stderr(&o));
 }
+
+/// 14 列的表（县区 + 12 个月 + 全年）：A5 上整表缩小放下，32 开上拆成两张续表、每张重复县区列；
+/// 都不压字（缩小与拆开之前，数字压住第一列，版面检查报“文字重叠”），每个数都印出来。
+/// 数字是测试自造的，只为占满列。
+#[test]
+fn a_fourteen_column_table_is_set_smaller_or_split_never_overprinted() {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("data/changzhi-2023-11")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+    }
+    let months: Vec<String> = (1..=12).map(|m| format!("\"{m}月\"")).collect();
+    let mut table = format!(
+        "\n[[chapters]]\ntitle = \"各月增速\"\n\n[[chapters.blocks]]\ntype = \"table\"\n\
+         title = \"各县区各月增速（%）\"\ncolumns = [\"县区\", {}, \"全年\"]\nrows = [\n",
+        months.join(", ")
+    );
+    let mut figures = Vec::new();
+    for (i, county) in ["襄垣县", "沁源县", "长子县", "黎城县", "潞州区"]
+        .iter()
+        .enumerate()
+    {
+        let row: Vec<String> = (0..13)
+            .map(|m| format!("{}.{}", 10 + i * 3 + m, (i + m) % 10))
+            .collect();
+        figures.extend(row.clone());
+        table.push_str(&format!("  [\"{county}\", {}],\n", row.join(", ")));
+    }
+    table.push_str("]\n");
+    append(&dir.path().join("outline.toml"), &table);
+    let data = dir.path().to_str().unwrap();
+    let mut counties = Vec::new();
+    for (paper, split) in [("a5", false), ("32k", true)] {
+        let out = dir.path().join(format!("out-{paper}"));
+        let o = jianbao(&[
+            "build",
+            data,
+            "--paper",
+            paper,
+            "--only",
+            "booklet",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{paper}：{}", stderr(&o));
+        assert!(!stderr(&o).contains("文字重叠"), "{paper}：{}", stderr(&o));
+        let pdf = std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .next()
+            .unwrap()
+            .path();
+        let text = compact(&pdf_text(&pdf));
+        assert_eq!(text.contains("（续表）"), split, "{paper}");
+        counties.push(text.matches("襄垣县").count());
+        for f in &figures {
+            assert!(text.contains(f.as_str()), "{paper} 漏了 {f}");
+        }
+    }
+    // 样例里别处也有襄垣县：拆开时比不拆多一次（两张续表各有县区列）。
+    assert_eq!(counties[1], counties[0] + 1, "{counties:?}");
+}
