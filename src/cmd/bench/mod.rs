@@ -115,10 +115,11 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
             "官方 typst compile，每份文档运行一次（顺序执行）：{} 份共 {secs:.2} 秒",
             regions.len() * Kind::ALL.len()
         );
+        // 官方命令行每次都要扫描字体、解析模板：jianbao 这一边也算上一次准备的用时，才是同样的活。
+        let ours = (setup + sample_wall).as_secs_f64();
         println!(
-            "  jianbao batch 快 {:.1} 倍（{:.2} 秒 对 {secs:.2} 秒）",
-            secs / sample_wall.as_secs_f64(),
-            sample_wall.as_secs_f64()
+            "  jianbao batch 快 {:.1} 倍（准备加批量 {ours:.2} 秒 对 {secs:.2} 秒）",
+            secs / ours
         );
     }
 
@@ -187,6 +188,8 @@ fn copies_bench(
             .arg("--out")
             .arg(&out)
             .stdout(std::process::Stdio::null())
+            // 每次 build 的提醒和版面检查都一样，不必在基准测试的输出里重复二十遍。
+            .stderr(std::process::Stdio::null())
             .status()
             .context("无法运行 jianbao build")?;
         if !status.success() {
