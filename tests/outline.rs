@@ -601,3 +601,42 @@ fn contents_leaders_never_touch_the_page_numbers() {
     let overlaps = inspect::overlapping_text(&t);
     assert!(overlaps.is_empty(), "{overlaps:?}");
 }
+
+/// 随机大纲找到过的：一页纸内容少、卡片放大后，按常规字号判断为“短”的主数字不再量宽度，
+/// “%”伸到旁边卡片的边线上（版面检查报“一条线从文字中间穿过”）。放大时每张卡片都量。
+#[test]
+fn enlarged_summary_cards_keep_their_figures_inside() {
+    let c = Case {
+        title: 1,
+        indicators: vec![
+            Fig::Growth(0, 0),
+            Fig::Growth(0, 0),
+            Fig::Value(1000455, 0, 2),
+            Fig::Value(82800915, 3, 1),
+            Fig::Value(92801179, 4, 2),
+            Fig::Words(10),
+            Fig::Value(41703478, 4, 0),
+        ],
+        chapters: vec![
+            (20, vec![(BlockKind::Trend(7, true), Some(3))]),
+            (25, vec![(BlockKind::Facts(1), Some(1))]),
+            (7, vec![(BlockKind::Indicators(false), None)]),
+        ],
+        tasks: 2,
+        summary: true,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_case(dir.path(), &c);
+    let project = Project::load(dir.path(), &Default::default()).unwrap();
+    let engine = engine(&project);
+    let r = project
+        .render(&engine, &project.view, Kind::Summary)
+        .unwrap();
+    let overlaps: Vec<String> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == jianbao::typeset::preflight::Rule::Overlap)
+        .map(|f| f.to_string())
+        .collect();
+    assert!(overlaps.is_empty(), "{overlaps:#?}");
+}
