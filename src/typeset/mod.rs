@@ -5,6 +5,7 @@ pub mod fonts;
 pub mod inspect;
 pub mod preflight;
 pub mod templates;
+pub mod timings;
 pub mod weight;
 pub mod world;
 

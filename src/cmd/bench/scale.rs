@@ -15,8 +15,12 @@ const PARAGRAPH: &str = "这是基准测试生成的正文，用来衡量排版�
 
 pub fn run(work: &Path, counts: &[usize]) -> Result<()> {
     let exe = std::env::current_exe().context("找不到 jianbao 程序")?;
+    // 从小到大排：子进程的峰值内存只能读到“已结束的子进程中的最大值”。
+    let mut counts = counts.to_vec();
+    counts.sort_unstable();
+    counts.dedup();
     let mut rows = Vec::new();
-    for &n in counts {
+    for &n in &counts {
         let dir = work.join(format!("chapters-{n}"));
         write_data(&dir, n)?;
         let out = work.join(format!("chapters-{n}-out"));
@@ -43,7 +47,7 @@ pub fn run(work: &Path, counts: &[usize]) -> Result<()> {
                 String::from_utf8_lossy(&status.stderr)
             );
         }
-        // 子进程的峰值内存：getrusage 给的是已结束的子进程中的最大值，各档从小到大排，最后一个就是本档的。
+        // 子进程的峰值内存：getrusage 给的是已结束的子进程中的最大值，各档从小到大排，这个最大值就是本档的。
         let peak = children_peak_kib();
         let pages = pages_of(&out);
         println!(
