@@ -208,6 +208,18 @@ fn progress_counts_and_lagging_marks_survive_mono() {
         summary.contains("推进县职业中专扩容提升（22%，严重滞后）"),
         "{summary}"
     );
+    // 一页纸有地方：其余 8 项连同进度也列出（只印原文的进度，不添状态词）；滞后的 5 项仍只出现一次。
+    assert!(summary.contains("其余事项："), "{summary}");
+    for s in ["建设四好农村路55公里（95%）", "新增16个“文化驿站”（98.4%）"]
+    {
+        assert!(summary.contains(s), "缺“{s}”：{summary}");
+    }
+    assert_eq!(
+        summary.matches("推进县职业中专扩容提升").count(),
+        1,
+        "{summary}"
+    );
+    assert!(!summary.contains("序时推进"), "{summary}");
 }
 
 #[test]

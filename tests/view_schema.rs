@@ -84,6 +84,10 @@ const PINNED: &[(u64, &str)] = &[
         6,
         "d45877df6cad41638aaeac8526144389fcb8d884e111a173c5e1619babd12f86",
     ),
+    (
+        7,
+        "047223799aad861bde2ea6d8db7b27a51f75229b20bf1ad2b718523b32b66b9a",
+    ),
 ];
 
 fn fingerprint(schema: &Value) -> String {

@@ -232,6 +232,13 @@ impl Cx {
                                     .filter(|i| i.change.as_deref() == Some("本期新完成"))
                                     .map(|i| i.title.clone())
                                     .collect(),
+                                others: p
+                                    .groups
+                                    .iter()
+                                    .flat_map(|g| &g.items)
+                                    .filter(|i| !i.lagging)
+                                    .map(item_line)
+                                    .collect(),
                             },
                             (_, Some(BlockView::Table(t))) => SummaryBlockView::Table(TableView {
                                 heading: title.map(|title| Heading {
@@ -367,11 +374,24 @@ fn lagging_line(i: &ProgressItemView) -> String {
     let mut tail: Vec<String> = i.progress.iter().cloned().collect();
     tail.extend(i.status_text.clone());
     tail.extend(i.change.clone().filter(|c| c == "新增滞后"));
-    format!(
-        "{}（{}）",
-        i.title.trim_end_matches(['。', '；']),
-        tail.join("，")
-    )
+    with_tail(i, &tail)
+}
+
+/// 一页纸上的其余事项：内容（进度，状态，与上期比的变化）——只印数据里有的。
+fn item_line(i: &ProgressItemView) -> String {
+    let mut tail: Vec<String> = i.progress.iter().cloned().collect();
+    tail.extend(i.status_text.clone());
+    tail.extend(i.change.clone());
+    with_tail(i, &tail)
+}
+
+fn with_tail(i: &ProgressItemView, tail: &[String]) -> String {
+    let title = i.title.trim_end_matches(['。', '；']);
+    if tail.is_empty() {
+        title.to_owned()
+    } else {
+        format!("{title}（{}）", tail.join("，"))
+    }
 }
 
 fn sorted(mut v: Vec<&str>) -> String {

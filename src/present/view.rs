@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::highlight::Segment;
 
 /// 数据格式版本：JSON 结构有改动时加一，自己写的模板可据此判断能否读懂。
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct View {
@@ -531,6 +531,8 @@ pub enum SummaryBlockView {
         lagging: Vec<String>,
         /// 与上期对照时，本期新完成的事项。
         done: Vec<String>,
+        /// 其余事项（不滞后的），如“建设四好农村路55公里（95%）”：一页纸有地方时列出，没地方时只留计数一句。
+        others: Vec<String>,
     },
 }
 
