@@ -72,11 +72,12 @@ pub fn typeset(
 }
 
 /// 每排完这么多份文档，把 glibc 各内存池里空闲的页还给系统。
-const TRIM_EVERY: usize = 25;
+const TRIM_EVERY: usize = 10;
 
 /// 批量时常驻内存不随文档数上涨：glibc 不把各线程内存池中间的空闲页还给系统，每份文档的排版都在池里留下碎片，
-/// 2000 个地区从 226 MiB 涨到 305 MiB。每份文档后都还（malloc_trim）要慢约两成（还回去的页下一份又要重新缺页），
-/// 每 25 份还一次：300 个地区内常驻内存在 196–210 MiB 之间，速度看不出差别（README“速度与内存”）。
+/// 2000 个地区从 226 MiB 涨到 305 MiB（+35%）。每份文档后都还（malloc_trim）要慢约两成（还回去的页下一份又要
+/// 重新缺页）；每 25 份还一次看不出速度差别，2000 个地区仍涨 15%；每 10 份还一次慢约 3%，2000 个地区
+/// 199 → 220 MiB（+10.6%）。取后者（README“速度与内存”）。
 fn trim_heap() {
     static DONE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = DONE.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
