@@ -30,6 +30,16 @@ fn booklet_text(project: &Project) -> String {
 }
 
 /// 复制一个样例到临时目录（可改写）。
+/// `jianbao check 本期 --previous 上期`。
+fn check_against(cur: &Path, previous: &Path) -> std::process::Output {
+    jianbao(&[
+        "check",
+        cur.to_str().unwrap(),
+        "--previous",
+        previous.to_str().unwrap(),
+    ])
+}
+
 fn copy(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for e in std::fs::read_dir(data(name)).unwrap().flatten() {
@@ -369,12 +379,7 @@ fn release_checks_name_the_cell_and_both_numbers() {
         "id = \"industry\"",
         "id = \"industry\"\nmax_change = 2",
     );
-    let o = jianbao(&[
-        "check",
-        cur.path().to_str().unwrap(),
-        "--previous",
-        data("wangcang-2023-06").to_str().unwrap(),
-    ]);
+    let o = check_against(cur.path(), &data("wangcang-2023-06"));
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(
@@ -542,12 +547,7 @@ fn a_published_comparison_that_disagrees_with_the_previous_data_is_named() {
     let cur = copy("wangcang-2023-07");
     let previous = data("wangcang-2023-06");
     // 样例本身两期对得上：没有提醒。
-    let o = jianbao(&[
-        "check",
-        cur.path().to_str().unwrap(),
-        "--previous",
-        previous.to_str().unwrap(),
-    ]);
+    let o = check_against(cur.path(), &previous);
     assert!(!stderr(&o).contains("提醒"), "{}", stderr(&o));
     // 抄错一个数：指到那一格，写出写的数和算得的数。
     replace(
@@ -555,12 +555,7 @@ fn a_published_comparison_that_disagrees_with_the_previous_data_is_named() {
         "{ base = \"较上半年\", change = 2.3 }",
         "{ base = \"较上半年\", change = 2.8 }",
     );
-    let o = jianbao(&[
-        "check",
-        cur.path().to_str().unwrap(),
-        "--previous",
-        previous.to_str().unwrap(),
-    ]);
+    let o = check_against(cur.path(), &previous);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
     assert!(
