@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use crate::base::diag::{Origin, Problem, Problems};
 use crate::base::pool;
 use crate::project::Project;
-use crate::render::{Press, Template};
+use crate::render::{Render, Template};
 use crate::typeset::Kind;
 
 pub use crate::base::pool::CANCELLED;
@@ -159,10 +159,10 @@ pub fn output_path(out: &Path, region: &Region, file_name: &str) -> PathBuf {
     }
 }
 
-/// 并行排出所有版本的所有文档，每份排好即写出。`progress` 在每份文档完成时调用（完成数，总数，结果）。
+/// 并行排出所有版本的所有文档，每份排好即写出（由本进程写，工作进程只交回 PDF）。`progress` 在每份文档完成时调用（完成数，总数，结果）。
 pub fn run(
     project: &Project,
-    press: &Press,
+    press: &dyn Render,
     regions: &[Region],
     kinds: &[Kind],
     out: &Path,
@@ -203,7 +203,7 @@ pub fn run(
 
 fn one(
     project: &Project,
-    press: &Press,
+    press: &dyn Render,
     region: &Region,
     kind: Kind,
     out: &Path,
@@ -218,7 +218,8 @@ fn one(
             .map_err(|p| (Stage::Data, p))?;
         let path = output_path(out, region, &Project::file_name(&view, kind));
         let w = press
-            .write(&view, &Template::Builtin(kind), &path)
+            .render(region.as_deref(), &view, &Template::Builtin(kind))
+            .and_then(|r| r.save(&path))
             .map_err(|p| (Stage::Render, p))?;
         let rel = path
             .strip_prefix(out)

@@ -141,9 +141,17 @@ pub struct OutputArgs {
     /// 每份文档的最多页数（默认 500）
     #[arg(long = "max-pages", value_name = "N", value_parser = positive)]
     pub max_pages: Option<usize>,
+    /// 排一份文档最多用的内存，如 4G、1500M（默认 2G）；超过时只这份文档失败，其余照排
+    #[arg(long = "max-memory", value_name = "大小", value_parser = memory_size)]
+    pub max_memory: Option<u64>,
 }
 
 impl OutputArgs {
+    /// 每个排版进程的内存上限（字节）。
+    pub fn memory(&self) -> u64 {
+        self.max_memory.unwrap_or(jianbao::isolate::DEFAULT_MEMORY)
+    }
+
     pub fn kinds(&self) -> Vec<Kind> {
         self.only.map_or(Kind::ALL.to_vec(), |k| vec![k])
     }
@@ -207,6 +215,24 @@ fn dpi(s: &str) -> Result<u32, String> {
 }
 
 /// 正的秒数，可有小数（--time-limit）。
+/// 内存大小：“4G”“4GB”“1500M”“1500MB”；只写数字时单位是 MB。至少 256 MB：排版进程本身就要一两百 MB。
+fn memory_size(s: &str) -> Result<u64, String> {
+    let t = s.trim().to_ascii_uppercase();
+    let t = t.strip_suffix('B').unwrap_or(&t);
+    let (number, unit) = match t.strip_suffix('G') {
+        Some(n) => (n, 1u64 << 30),
+        None => (t.strip_suffix('M').unwrap_or(t), 1u64 << 20),
+    };
+    let (least, most) = ((256u64 << 20) as f64, (1000u64 << 30) as f64);
+    match number.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && (least..=most).contains(&(v * unit as f64)) => {
+            Ok((v * unit as f64) as u64)
+        }
+        Ok(_) => Err("须在 256M 到 1000G 之间，如 4G".into()),
+        Err(_) => Err("应写成带单位的大小，如 4G 或 1500M".into()),
+    }
+}
+
 fn positive_seconds(s: &str) -> Result<f64, String> {
     match s.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v > 0.0 && v <= 1e9 => Ok(v),

@@ -12,6 +12,7 @@ pub mod batch;
 pub mod changes;
 pub mod copies;
 pub mod init;
+pub mod isolate;
 pub mod load;
 pub mod model;
 pub mod postpress;

@@ -51,6 +51,9 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => usage_error(e),
     };
+    if let Some(memory) = jianbao::isolate::worker_memory() {
+        return report(cmd::worker(cli.command, memory));
+    }
     let result = match cli.command {
         Command::Build(args) => cmd::build::run(args),
         Command::ExportJson(args) => cmd::export::run(args),

@@ -44,7 +44,7 @@ pub const IMPOSE_OPTION: &str = "--impose";
 pub const SUMMARY_MIN_PT: f64 = preflight::MIN_PT;
 
 /// 排哪个模板：内置的手册、一页纸，或自己写的模板（`--template`）。
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Template {
     Builtin(Kind),
     /// `main` 是模板目录中的主文件，如 `gongwen/main.typ`；`label` 用于文件名和报错。
@@ -171,40 +171,6 @@ impl Press {
         self.export(laid, view, template)
     }
 
-    /// 同一视图的几种文档同时排（手册排版时一页纸在另一个核上排好、导出），全部通过才返回，
-    /// 次序与 `templates` 相同；任何一份出错就返回那个错误（build、watch 据此一个文件都不写）。
-    pub fn render_all(
-        &self,
-        view: &View,
-        templates: &[Template],
-        jobs: usize,
-    ) -> Result<Vec<Rendered>, Problems> {
-        let results: std::sync::Mutex<Vec<Option<Result<Rendered, Problems>>>> =
-            std::sync::Mutex::new(templates.iter().map(|_| None).collect());
-        crate::base::pool::run(
-            templates.len(),
-            jobs,
-            &|k| k,
-            &|i| self.render(view, &templates[i]),
-            &|_, i, r| {
-                let ok = r.is_ok();
-                results.lock().expect("锁未中毒")[i] = Some(r);
-                ok
-            },
-        );
-        let mut done = Vec::new();
-        for r in results.into_inner().expect("锁未中毒") {
-            match r {
-                Some(r) => done.push(r?),
-                // 出错或中断后没开始的文档：出错时上面已返回错误，这里只剩中断。
-                None => {
-                    return Err(problem("", "已中断，没有写出任何文件".into()));
-                }
-            }
-        }
-        Ok(done)
-    }
-
     /// 排出一份文档并原子地写到 `path`（拼版另写在旁边）。
     pub fn write(
         &self,
@@ -212,9 +178,7 @@ impl Press {
         template: &Template,
         path: &Path,
     ) -> Result<Written, Problems> {
-        self.render(view, template)?
-            .write(path)
-            .map_err(|e| Problems(vec![Problem::new(Origin::None, "", format!("{e:#}"))]))
+        self.render(view, template)?.save(path)
     }
 
     /// 导出 PDF（按选定的存档标准）；有出血或裁切线时标出成品尺寸（TrimBox）和出血范围（BleedBox），
@@ -269,7 +233,79 @@ impl Press {
     }
 }
 
+/// 排出一份文档（不写文件）：在本进程里（[`Press`]），或在有内存上限的工作进程里（[`crate::isolate::Workers`]）。
+/// `region` 是县区名（全市版为 None），`view` 是它的视图。
+pub trait Render: Sync {
+    fn render(
+        &self,
+        region: Option<&str>,
+        view: &View,
+        template: &Template,
+    ) -> Result<Rendered, Problems>;
+}
+
+impl Render for Press {
+    fn render(
+        &self,
+        _: Option<&str>,
+        view: &View,
+        template: &Template,
+    ) -> Result<Rendered, Problems> {
+        Press::render(self, view, template)
+    }
+}
+
+impl Render for crate::isolate::Workers {
+    fn render(
+        &self,
+        region: Option<&str>,
+        view: &View,
+        template: &Template,
+    ) -> Result<Rendered, Problems> {
+        crate::isolate::Workers::render(self, region, view, template)
+    }
+}
+
+/// 同一视图的几种文档同时排（手册排版时一页纸在另一个核上排好、导出），全部通过才返回，
+/// 次序与 `templates` 相同；任何一份出错就返回那个错误（build、watch 据此一个文件都不写）。
+pub fn render_all(
+    press: &dyn Render,
+    region: Option<&str>,
+    view: &View,
+    templates: &[Template],
+    jobs: usize,
+) -> Result<Vec<Rendered>, Problems> {
+    let results: std::sync::Mutex<Vec<Option<Result<Rendered, Problems>>>> =
+        std::sync::Mutex::new(templates.iter().map(|_| None).collect());
+    crate::base::pool::run(
+        templates.len(),
+        jobs,
+        &|k| k,
+        &|i| press.render(region, view, &templates[i]),
+        &|_, i, r| {
+            let ok = r.is_ok();
+            results.lock().expect("锁未中毒")[i] = Some(r);
+            ok
+        },
+    );
+    let mut done = Vec::new();
+    for r in results.into_inner().expect("锁未中毒") {
+        match r {
+            Some(r) => done.push(r?),
+            // 出错或中断后没开始的文档：出错时上面已返回错误，这里只剩中断。
+            None => return Err(problem("", "已中断，没有写出任何文件".into())),
+        }
+    }
+    Ok(done)
+}
+
 impl Rendered {
+    /// 同 [`Rendered::write`]，写不出时是一个问题（批量、编号份数据此把它记在那份文档名下）。
+    pub fn save(self, path: &Path) -> Result<Written, Problems> {
+        self.write(path)
+            .map_err(|e| Problems(vec![Problem::new(Origin::None, "", format!("{e:#}"))]))
+    }
+
     /// 原子地写到 `path`；拼版写在旁边，文件名加“-拼版”。
     pub fn write(self, path: &Path) -> anyhow::Result<Written> {
         let t0 = std::time::Instant::now();

@@ -470,6 +470,152 @@ fn a_document_over_the_page_limit_fails_with_a_clear_message() {
     assert!(stderr(&o).contains("--max-pages"), "{}", stderr(&o));
 }
 
+/// 模板副本：永城市的简报手册每轮把一个字符串加倍（2^40 字节），几秒内就要几 GB 内存。
+fn greedy_templates() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("templates"), dir.path());
+    let anchor = "#let data = json(sys.inputs.at(\"data\", default: \"/data.json\"))\n";
+    replace(
+        &dir.path().join("booklet.typ"),
+        anchor,
+        &format!(
+            "{anchor}#if data.meta.edition == \"永城市\" {{ let s = \"x\"; for i in range(40) {{ s = s + s }}; s.len() }}\n"
+        ),
+    );
+    dir
+}
+
+/// 进程及其子进程（工作进程）常驻内存之和的最大值（MB），每 5 毫秒看一次 /proc，直到进程结束。
+#[cfg(target_os = "linux")]
+fn run_measuring_tree(args: &[&str]) -> (std::process::Output, u64) {
+    fn rss_kb(pid: u32) -> u64 {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            })
+            .unwrap_or(0)
+    }
+    fn children(pid: u32) -> Vec<u32> {
+        std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+            .map(|s| {
+                s.split_whitespace()
+                    .filter_map(|c| c.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    let child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args(args)
+        .current_dir(root())
+        .env_remove("JIANBAO_FONTS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watching = stop.clone();
+    let watcher = std::thread::spawn(move || {
+        let mut peak = 0;
+        while !watching.load(std::sync::atomic::Ordering::SeqCst) {
+            let tree: u64 = rss_kb(pid) + children(pid).into_iter().map(rss_kb).sum::<u64>();
+            peak = peak.max(tree);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        peak
+    });
+    let output = child.wait_with_output().unwrap();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    (output, watcher.join().unwrap() >> 10)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn in_a_batch_a_document_over_the_memory_limit_fails_alone_within_the_limit() {
+    let templates = greedy_templates();
+    let out = tempfile::tempdir().unwrap();
+    let (o, peak_mb) = run_measuring_tree(&[
+        "batch",
+        "--counties",
+        "永城市,夏邑县",
+        "--only",
+        "booklet",
+        "--templates",
+        templates.path().to_str().unwrap(),
+        "--max-memory",
+        "512M",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(
+        pdf_files(out.path()),
+        vec![
+            PathBuf::from("商丘市-简报手册.pdf"),
+            PathBuf::from("夏邑县/夏邑县-简报手册.pdf")
+        ]
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("manifest.json")).unwrap()).unwrap();
+    let failures = manifest["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert_eq!(failures[0]["region"], "永城市");
+    let said = failures[0]["problems"][0].as_str().unwrap();
+    assert!(
+        said.contains("简报手册：排版用的内存超过了上限（512 MB），已停止这份文档，其余文档照排。"),
+        "{said}"
+    );
+    assert!(said.contains("--max-memory"), "{said}");
+    // 上限加上一份正常文档的工作集（主进程和另一个工作进程各约 200 MB）；没有上限时这份文档要几 GB。
+    assert!(peak_mb < 512 + 500, "进程树峰值 {peak_mb} MB");
+}
+
+#[test]
+fn build_stops_a_document_over_the_memory_limit_and_writes_nothing() {
+    let templates = greedy_templates();
+    let out = tempfile::tempdir().unwrap();
+    let o = jianbao(&[
+        "build",
+        "--county",
+        "永城市",
+        "--templates",
+        templates.path().to_str().unwrap(),
+        "--max-memory",
+        "0.5G",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("简报手册：排版用的内存超过了上限（512 MB）"),
+        "{}",
+        stderr(&o)
+    );
+    // 一页纸排好了，但 build 要么全写、要么不写。
+    assert!(pdf_files(out.path()).is_empty());
+}
+
+#[test]
+fn max_memory_values_are_checked_in_chinese() {
+    for (value, expected) in [
+        ("100M", "须在 256M 到 1000G 之间"),
+        ("lots", "应写成带单位的大小，如 4G 或 1500M"),
+    ] {
+        let o = jianbao(&["batch", "--max-memory", value]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!(
+                "参数 --max-memory <大小> 的值 “{value}” 不对：{expected}"
+            )),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------
 // 小问题
 

@@ -5,6 +5,9 @@ use std::time::Instant;
 
 use jianbao::base::output;
 use jianbao::batch::{self, Selection};
+use jianbao::project::Project;
+use jianbao::render::Press;
+use jianbao::typeset::world::Engine;
 
 use super::{
     EXIT_DATA, EXIT_INTERRUPTED, EXIT_RENDER, Failure, default_jobs, engine, interrupted, prepare,
@@ -15,7 +18,8 @@ use crate::{cli, report};
 pub fn run(args: cli::BatchArgs) -> Result<(), Failure> {
     stop_on_ctrl_c();
     let started = Instant::now();
-    let project = prepare(&args.common)?;
+    let workers = super::workers(&args.output)?;
+    let (project, _) = setup(&args)?;
     super::print_warnings(&project, 3);
     let regions = batch::regions(&project, &Selection::parse(&args.counties), args.shard)
         .map_err(Failure::Data)?;
@@ -32,16 +36,13 @@ pub fn run(args: cli::BatchArgs) -> Result<(), Failure> {
         }
         _ => {}
     }
-    let engine = engine(&args.common, &project)?
-        .with_limits(args.output.limits())
-        .with_standard(args.common.standard());
     let kinds = args.output.kinds();
     let jobs = args.jobs.unwrap_or_else(default_jobs);
 
     let bar = report::Progress::new(regions.len() * kinds.len(), std::io::stderr().is_terminal());
     let outcomes = batch::run(
         &project,
-        &project.press(&engine),
+        &workers,
         &regions,
         &kinds,
         &args.output.out,
@@ -100,4 +101,21 @@ pub fn run(args: cli::BatchArgs) -> Result<(), Failure> {
         }));
     }
     Ok(())
+}
+
+/// 数据、字体与模板：命令本身和它的工作进程（[`jianbao::isolate`]）都这样准备。
+/// 主进程不排版，但也要准备好字体：缺字、字体不合用在任何文档开排之前就报出来。
+fn setup(args: &cli::BatchArgs) -> Result<(Project, Engine), Failure> {
+    let project = prepare(&args.common)?;
+    let engine = engine(&args.common, &project)?
+        .with_limits(args.output.limits())
+        .with_standard(args.common.standard());
+    Ok((project, engine))
+}
+
+/// 工作进程：与命令同样准备好，然后排主进程交来的文档。
+pub fn worker(args: cli::BatchArgs) -> Result<(Project, Press), Failure> {
+    let (project, engine) = setup(&args)?;
+    let press = project.press(&engine);
+    Ok((project, press))
 }

@@ -7,9 +7,10 @@ use std::time::Instant;
 use jianbao::base::diag::{Problem, Problems};
 use jianbao::base::output;
 use jianbao::copies::{self, Copies};
+use jianbao::isolate::Workers;
 use jianbao::present::view::View;
-use jianbao::project;
-use jianbao::render::{Press, Template, Written};
+use jianbao::project::{self, Project};
+use jianbao::render::{self, Press, Template, Written};
 use jianbao::typeset::world::Engine;
 
 use super::{
@@ -20,25 +21,17 @@ use crate::{cli, report};
 pub fn run(mut args: cli::BuildArgs) -> Result<(), Failure> {
     stop_on_ctrl_c();
     super::applies::build(&args)?;
-    let custom = match &args.template {
-        Some(t) => Some(
-            project::custom_template(t, args.common.templates.as_deref())
-                .map_err(Failure::Setup)?,
-        ),
-        None => None,
-    };
-    if let Some(root) = custom.as_ref().and_then(|c| c.root.clone()) {
-        args.common.templates = Some(root);
-    }
-    let project = prepare(&args.common)?;
+    // 编号份数在本进程里排（每份只差份号，排版缓存让其余各页直接复用）；其余都在工作进程里排。
+    let numbering = args.copies.is_some() || args.recipients.is_some();
+    let workers = (!numbering)
+        .then(|| super::workers(&args.output))
+        .transpose()?;
+    let (project, engine, custom) = setup(&mut args)?;
     super::print_warnings(&project, 3);
     let view = project
         .view_for(args.county.as_deref())
         .map_err(Failure::Data)?;
     let _lock = output::lock(&args.output.out)?;
-    let engine = engine(&args.common, &project)?
-        .with_limits(args.output.limits())
-        .with_standard(args.common.standard());
     let copies = match (args.copies, &args.recipients) {
         (Some(n), _) => Some(Copies::numbered(n).map_err(|m| {
             Failure::Setup(Problems(vec![Problem::new(
@@ -63,6 +56,39 @@ pub fn run(mut args: cli::BuildArgs) -> Result<(), Failure> {
             .map(Template::Builtin)
             .collect(),
     };
+    let press = press(&args, &project, &engine);
+    match (copies, workers) {
+        (Some(copies), _) => numbered(&press, &view, &copies, &templates, &args.output.out),
+        (None, Some(workers)) => {
+            let county = args.county.as_deref();
+            whole(&workers, county, &view, &templates, &args.output.out)
+        }
+        (None, None) => unreachable!("没有编号份数时已启动工作进程"),
+    }
+}
+
+/// 数据、字体与模板：命令本身和它的工作进程（[`jianbao::isolate`]）都这样准备，排出的文档才一样。
+fn setup(
+    args: &mut cli::BuildArgs,
+) -> Result<(Project, Engine, Option<project::CustomTemplate>), Failure> {
+    let custom = match &args.template {
+        Some(t) => Some(
+            project::custom_template(t, args.common.templates.as_deref())
+                .map_err(Failure::Setup)?,
+        ),
+        None => None,
+    };
+    if let Some(root) = custom.as_ref().and_then(|c| c.root.clone()) {
+        args.common.templates = Some(root);
+    }
+    let project = prepare(&args.common)?;
+    let engine = engine(&args.common, &project)?
+        .with_limits(args.output.limits())
+        .with_standard(args.common.standard());
+    Ok((project, engine, custom))
+}
+
+fn press(args: &cli::BuildArgs, project: &Project, engine: &Engine) -> Press {
     let impose = args
         .impose
         .is_some()
@@ -70,22 +96,26 @@ pub fn run(mut args: cli::BuildArgs) -> Result<(), Failure> {
             creep_mm: args.creep.unwrap_or(0.0),
             marks: args.common.marks,
         });
-    let press = project.press(&engine).with_impose(impose);
-    match copies {
-        Some(copies) => numbered(&press, &view, &copies, &templates, &args.output.out),
-        None => whole(&press, &view, &templates, &args.output.out),
-    }
+    project.press(engine).with_impose(impose)
 }
 
-/// 没有编号份数：几种文档同时排，全部排好再写出，任何一份出错都不留下任何 PDF。
+/// 工作进程：与命令同样准备好，然后排主进程交来的文档。
+pub fn worker(mut args: cli::BuildArgs) -> Result<(Project, Press), Failure> {
+    let (project, engine, _) = setup(&mut args)?;
+    let press = press(&args, &project, &engine);
+    Ok((project, press))
+}
+
+/// 没有编号份数：几种文档同时排（各在一个有内存上限的工作进程里），全部排好再写出，任何一份出错都不留下任何 PDF。
 fn whole(
-    press: &Press,
+    workers: &Workers,
+    county: Option<&str>,
     view: &View,
     templates: &[Template],
     out: &std::path::Path,
 ) -> Result<(), Failure> {
     let started = Instant::now();
-    let done = press.render_all(view, templates, default_jobs());
+    let done = render::render_all(workers, county, view, templates, default_jobs());
     if interrupted() {
         eprintln!("已中断，没有写出任何文件。");
         return Err(Failure::Exit(EXIT_INTERRUPTED));

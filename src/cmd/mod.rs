@@ -13,6 +13,7 @@ pub mod serve;
 pub mod watch;
 
 use jianbao::base::diag::Problems;
+use jianbao::isolate::Workers;
 use jianbao::present;
 use jianbao::project::{self, Project};
 use jianbao::typeset::world::Engine;
@@ -117,6 +118,40 @@ pub fn print_findings(findings: &[jianbao::typeset::preflight::Finding]) {
 
 pub fn interrupted() -> bool {
     jianbao::batch::CANCELLED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// 排版的工作进程（每份文档在内存上限之内排，见 [`jianbao::isolate`]），已经启动：
+/// 在命令读数据之前调用，两边的准备同时进行。
+pub fn workers(output: &cli::OutputArgs) -> Result<Workers, Failure> {
+    Workers::new(Some(output.memory()), output.limits().time)
+        .map(Workers::warm)
+        .map_err(|e| {
+            Failure::Other(anyhow::anyhow!(
+                "找不到本程序的可执行文件，无法启动排版进程：{}",
+                jianbao::base::diag::os_error(&e)
+            ))
+        })
+}
+
+/// 工作进程（环境变量 [`jianbao::isolate::WORKER_ENV`]）：像 build、batch 一样读入数据、准备字体和模板，
+/// 然后排主进程经标准输入交来的文档，PDF 经标准输出交回。
+pub fn worker(command: cli::Command, memory: Option<u64>) -> Result<(), Failure> {
+    let (project, press) = match command {
+        cli::Command::Build(args) => build::worker(args)?,
+        cli::Command::Batch(args) => batch::worker(args)?,
+        cli::Command::Bench(args) => bench::worker(args)?,
+        _ => {
+            return Err(Failure::Other(anyhow::anyhow!(
+                "只有 build、batch 和 bench 在工作进程中排版"
+            )));
+        }
+    };
+    jianbao::isolate::serve(&project, &press, memory).map_err(|e| {
+        Failure::Other(anyhow::anyhow!(
+            "排版进程与主进程的联系中断：{}",
+            jianbao::base::diag::os_error(&e)
+        ))
+    })
 }
 
 pub fn default_jobs() -> usize {

@@ -105,14 +105,15 @@ fn rebuild(
     // 与 build 同一条路径：全部排好、通过检查之后才写出。
     let press = project.press(engine);
     let templates = Kind::ALL.map(Template::Builtin);
-    let done = match press.render_all(&view, &templates, super::default_jobs()) {
-        Ok(done) => templates
-            .iter()
-            .map(|t| t.file_name(&view))
-            .zip(done)
-            .collect::<Vec<_>>(),
-        Err(p) => return failed("排版失败", &p),
-    };
+    let done =
+        match jianbao::render::render_all(&press, None, &view, &templates, super::default_jobs()) {
+            Ok(done) => templates
+                .iter()
+                .map(|t| t.file_name(&view))
+                .zip(done)
+                .collect::<Vec<_>>(),
+            Err(p) => return failed("排版失败", &p),
+        };
     let mut lines = Vec::new();
     for (name, r) in done {
         let w = match r.write(&args.out.join(name)) {

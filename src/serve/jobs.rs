@@ -1,5 +1,5 @@
 //! 页面上发起的付印：排一个版本（可编号份数、拼版）或批量排全市版和各县区版。
-//! 走与命令行相同的函数（`Press::render_all`、`copies::run`、`batch::run`），进度也来自同一个回调，
+//! 走与命令行相同的函数（`render::render_all`、`copies::run`、`batch::run`），进度也来自同一个回调，
 //! 由事件流推给页面；批量写出与命令行相同的 manifest.json，可整批打包下载。
 
 use std::collections::HashMap;
@@ -18,7 +18,7 @@ use crate::copies::{self, Copies};
 use crate::postpress::SaddleOptions;
 use crate::present;
 use crate::project::{self, Project};
-use crate::render::Template;
+use crate::render::{self, Template};
 use crate::typeset::Kind;
 use crate::typeset::world::Standard;
 
@@ -279,9 +279,7 @@ fn run(
     }
     let total = templates.len();
     progress(0, total, "排版中……".into());
-    let done = press
-        .render_all(&view, &templates, jobs)
-        .map_err(problems)?;
+    let done = render::render_all(&press, None, &view, &templates, jobs).map_err(problems)?;
     let mut files = Vec::new();
     for (i, (t, r)) in templates.iter().zip(done).enumerate() {
         let w = r

@@ -10,6 +10,8 @@ pub mod weight;
 pub mod world;
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use chrono::{Datelike, NaiveDate};
 use typst::WorldExt;
@@ -22,7 +24,9 @@ use crate::base::diag::{Origin, Problem, Problems};
 use world::{DocWorld, Engine};
 
 /// 文档种类。
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// 简报手册
@@ -71,6 +75,15 @@ pub fn typeset(
     typeset_template(engine, kind.template(), kind.label(), data, data_dir, date)
 }
 
+/// 超过时间上限、被丢下但仍在后台运行的排版线程数。
+static ABANDONED: AtomicUsize = AtomicUsize::new(0);
+
+/// 是否有排版线程超过时间上限后仍在运行（它占着一个核和它的内存，直到进程结束）。
+/// 工作进程据此让主进程换一个新的工作进程。
+pub fn overrunning() -> bool {
+    ABANDONED.load(Ordering::SeqCst) > 0
+}
+
 /// 每排完这么多份文档，把 glibc 各内存池里空闲的页还给系统。
 const TRIM_EVERY: usize = 10;
 
@@ -79,8 +92,8 @@ const TRIM_EVERY: usize = 10;
 /// 重新缺页）；每 25 份还一次看不出速度差别，2000 个地区仍涨 15%；每 10 份还一次慢约 3%，2000 个地区
 /// 199 → 220 MiB（+10.6%）。取后者（README“速度与内存”）。
 fn trim_heap() {
-    static DONE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = DONE.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+    static DONE: AtomicUsize = AtomicUsize::new(0);
+    let n = DONE.fetch_add(1, Ordering::Relaxed) + 1;
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if n.is_multiple_of(TRIM_EVERY) {
         // SAFETY: malloc_trim 只整理 glibc 自己的空闲链表，不动仍在使用的内存。
@@ -109,6 +122,9 @@ pub fn typeset_template(
     let limits = engine.limits;
     let shared = engine.clone();
     let (tx, rx) = std::sync::mpsc::channel();
+    // 谁先把它设为 true 谁说了算：排版线程先做完，就不算被丢下；先超时，线程做完时再从计数里减掉。
+    let abandoned = Arc::new(AtomicBool::new(false));
+    let done = abandoned.clone();
     let spawned = std::thread::Builder::new()
         .name(format!("typeset-{label}"))
         // 与主线程一样的栈：深的模板递归不会因为换了线程而溢出。
@@ -138,6 +154,9 @@ pub fn typeset_template(
                         .collect(),
                 )
             });
+            if done.swap(true, Ordering::SeqCst) {
+                ABANDONED.fetch_sub(1, Ordering::SeqCst);
+            }
             let _ = tx.send((doc, warnings));
         });
     if let Err(e) = spawned {
@@ -150,6 +169,9 @@ pub fn typeset_template(
     let (doc, warnings) = match rx.recv_timeout(limits.time) {
         Ok(r) => r,
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            if !abandoned.swap(true, Ordering::SeqCst) {
+                ABANDONED.fetch_add(1, Ordering::SeqCst);
+            }
             return Err(Problems(vec![Problem::new(
                 Origin::None,
                 label.as_str(),

@@ -18,12 +18,24 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use jianbao::batch::{self, Outcome, Region, Selection};
+use jianbao::isolate::Workers;
 use jianbao::project::Project;
-use jianbao::render::Template;
+use jianbao::render::{Render, Template};
 use jianbao::typeset::Kind;
+use jianbao::typeset::world::Limits;
 
 use super::{Failure, default_jobs, engine, prepare};
 use crate::cli::BenchArgs;
+
+/// 工作进程：与 bench 同样准备好（数据、字体、模板），然后排主进程交来的文档。
+pub fn worker(
+    args: BenchArgs,
+) -> Result<(jianbao::project::Project, jianbao::render::Press), Failure> {
+    let project = prepare(&args.common)?;
+    let engine = engine(&args.common, &project)?;
+    let press = project.press(&engine);
+    Ok((project, press))
+}
 
 /// 大批量每排完这么多地区记录一次内存。
 const CHUNK: usize = 50;
@@ -52,24 +64,51 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
     }
     let (outcomes, wall) = timed_batch(
         &project,
-        &engine,
+        &project.press(&engine),
         &regions,
         &work.path().join("sample"),
         jobs,
     )?;
     print_run(
         &format!(
-            "数据集 {}（全市版 + {} 个县区）",
+            "数据集 {}（全市版 + {} 个县区），在本进程里排",
             project.data.dir.display(),
             regions.len() - 1
         ),
         &outcomes,
         wall,
     );
-    let sample_wall = wall;
     if let Some(path) = &args.timings {
         timings::write(path, &engine)?;
     }
+    let in_process = wall;
+    // `jianbao batch` 的排法：在有内存上限的工作进程里排（含启动它的用时），与上面的进程内排法对照。
+    let started = Instant::now();
+    let workers = Workers::new(
+        Some(jianbao::isolate::DEFAULT_MEMORY),
+        Limits::default().time,
+    )
+    .context("无法启动排版进程")?
+    .warm();
+    let (outcomes, _) = timed_batch(
+        &project,
+        &workers,
+        &regions,
+        &work.path().join("sample-workers"),
+        jobs,
+    )?;
+    let isolated = started.elapsed();
+    drop(workers);
+    print_run(
+        "同一数据集，在工作进程里排（jianbao batch 的排法）",
+        &outcomes,
+        isolated,
+    );
+    println!(
+        "  工作进程对进程内：{:.2} 倍用时\n",
+        isolated.as_secs_f64() / in_process.as_secs_f64()
+    );
+    let sample_wall = isolated;
 
     // 2. 生成的大批量。
     if args.regions > 0 {
@@ -86,7 +125,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         let mut wall = Duration::ZERO;
         let mut rss = Vec::new();
         for (i, chunk) in counties.chunks(CHUNK).enumerate() {
-            let (o, w) = timed_batch(&big, &engine, chunk, &out, jobs)?;
+            let (o, w) = timed_batch(&big, &big.press(&engine), chunk, &out, jobs)?;
             outcomes.extend(o);
             wall += w;
             rss.push(((i * CHUNK + chunk.len()), memory("VmRSS")));
@@ -207,7 +246,7 @@ fn copies_bench(
 
 fn timed_batch(
     project: &Project,
-    engine: &jianbao::typeset::world::Engine,
+    press: &dyn Render,
     regions: &[Region],
     out: &Path,
     jobs: usize,
@@ -215,7 +254,7 @@ fn timed_batch(
     let t = Instant::now();
     let outcomes = batch::run(
         project,
-        &project.press(engine),
+        press,
         regions,
         &Kind::ALL,
         out,

@@ -12,11 +12,11 @@ mod text;
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use typst_layout::PagedDocument;
 
 /// 检查项。
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Rule {
     /// 行首出现了不能居首的标点（，。、；：？！”）》……）。
@@ -81,7 +81,7 @@ impl Rule {
 }
 
 /// 一条发现。
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: Rule,
     /// 文档（如“商丘市-简报手册”）。

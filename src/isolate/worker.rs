@@ -1,0 +1,60 @@
+//! 工作进程一侧：读任务、排版、交回答复。
+
+use std::io::BufRead;
+use std::sync::Mutex;
+
+use super::wire::{self, Job};
+use crate::project::Project;
+use crate::render::Press;
+
+/// 工作进程的主循环：从标准输入逐行读任务，每份在自己的线程里排（主进程同时交来几份，它们共用一份排版缓存，
+/// 县区版复用全市版的版面），答复和 PDF 写到标准输出；标准输入关闭时等手上的排完再结束。
+pub fn serve(project: &Project, press: &Press, memory: Option<u64>) -> std::io::Result<()> {
+    limit_memory(memory)?;
+    let out = Mutex::new(std::io::BufWriter::new(std::io::stdout()));
+    let failed: Mutex<Option<std::io::Error>> = Mutex::new(None);
+    std::thread::scope(|scope| -> std::io::Result<()> {
+        for line in std::io::stdin().lock().lines() {
+            let job: Job = serde_json::from_str(&line?).map_err(std::io::Error::other)?;
+            let (out, failed) = (&out, &failed);
+            std::thread::Builder::new()
+                .name(format!("job-{}", job.id))
+                // 与主线程一样的栈：导出 PDF 时深的版面嵌套不会因为换了线程而溢出。
+                .stack_size(8 << 20)
+                .spawn_scoped(scope, move || {
+                    let result = project
+                        .view_for(job.region.as_deref())
+                        .and_then(|view| press.render(&view, &job.template));
+                    let retire = crate::typeset::overrunning();
+                    let mut out = out.lock().expect("锁未中毒");
+                    if let Err(e) = wire::write_reply(&mut *out, job.id, result, retire) {
+                        failed.lock().expect("锁未中毒").get_or_insert(e);
+                    }
+                })?;
+        }
+        Ok(())
+    })?;
+    match failed.into_inner().expect("锁未中毒") {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// 给本进程设内存上限（Linux 的 `RLIMIT_DATA`：堆和可写的私有映射；只读映射的字体不算在内）。
+/// 超过时分配失败，进程中止，主进程据此说明是内存超限。
+fn limit_memory(memory: Option<u64>) -> std::io::Result<()> {
+    #[cfg(unix)]
+    if let Some(bytes) = memory {
+        let limit = libc::rlimit {
+            rlim_cur: bytes as libc::rlim_t,
+            rlim_max: bytes as libc::rlim_t,
+        };
+        // SAFETY: 只传入一个有效的 rlimit 结构，改的是本进程自己的上限。
+        if unsafe { libc::setrlimit(libc::RLIMIT_DATA, &limit) } != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = memory;
+    Ok(())
+}
