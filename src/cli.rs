@@ -365,6 +365,9 @@ pub struct WatchArgs {
     /// 排某个县区的版本，如 永城市
     #[arg(long, value_name = "县区")]
     pub county: Option<String>,
+    /// 排一份文档最多用的内存，如 4G、1500M（默认 2G）；超过时这次不写出，改好再排
+    #[arg(long = "max-memory", value_name = "大小", value_parser = memory_size)]
+    pub max_memory: Option<u64>,
 }
 
 #[derive(Debug, Args)]

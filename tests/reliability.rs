@@ -565,7 +565,7 @@ fn in_a_batch_a_document_over_the_memory_limit_fails_alone_within_the_limit() {
     assert_eq!(failures[0]["region"], "永城市");
     let said = failures[0]["problems"][0].as_str().unwrap();
     assert!(
-        said.contains("简报手册：排版用的内存超过了上限（512 MB），已停止这份文档，其余文档照排。"),
+        said.contains("简报手册：排版用的内存超过了上限（512 MB），已停止排这份文档。"),
         "{said}"
     );
     assert!(said.contains("--max-memory"), "{said}");

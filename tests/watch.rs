@@ -265,3 +265,82 @@ fn watch_follows_a_templates_folder_that_is_replaced() {
 fn rebuilt_in(s: &str) -> usize {
     s.matches("已重排，用时").count()
 }
+
+#[test]
+fn a_document_over_the_memory_limit_fails_that_rebuild_and_watch_goes_on() {
+    let data = fixture();
+    let out = tempfile::tempdir().unwrap();
+    // 模板副本：标题里有“失控”时，简报手册每轮把一个字符串加倍（2^40 字节）。
+    let templates = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("templates"), templates.path());
+    let anchor = "#let data = json(sys.inputs.at(\"data\", default: \"/data.json\"))\n";
+    replace(
+        &templates.path().join("booklet.typ"),
+        anchor,
+        &format!(
+            "{anchor}#if \"失控\" in data.meta.title {{ let s = \"x\"; for i in range(40) {{ s = s + s }}; s.len() }}\n"
+        ),
+    );
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .args([
+            "watch",
+            data.path().to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+            "--templates",
+            templates.path().to_str().unwrap(),
+            "--max-memory",
+            "512M",
+        ])
+        .current_dir(root())
+        .env_remove("JIANBAO_FONTS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = collect(child.stdout.take().unwrap());
+    let stderr = collect(child.stderr.take().unwrap());
+    let _guard = Kill(child);
+    let booklet = out.path().join("商丘市-简报手册.pdf");
+    wait_for("排出第一版", || {
+        stdout.lock().unwrap().contains("已重排")
+    });
+    let good = read(&booklet).unwrap();
+
+    let meta = data.path().join("meta.toml");
+    let title = std::fs::read_to_string(&meta)
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("title = \""))
+        .unwrap()
+        .to_owned();
+    replace(
+        &meta,
+        &title,
+        &title.replacen("title = \"", "title = \"失控", 1),
+    );
+    wait_for("报告内存超限", || {
+        stderr
+            .lock()
+            .unwrap()
+            .contains("简报手册：排版用的内存超过了上限（512 MB），已停止排这份文档。")
+    });
+    assert!(stderr.lock().unwrap().contains("--max-memory"));
+    assert_eq!(read(&booklet).unwrap(), good, "超限时不应换掉上一版 PDF");
+
+    // 改回来：watch 还在，换一个新的工作进程接着排。
+    replace(
+        &meta,
+        &title.replacen("title = \"", "title = \"失控", 1),
+        &title,
+    );
+    replace(
+        &data.path().join("indicators.toml"),
+        "value = 190.1",
+        "value = 193.3",
+    );
+    wait_for("改好后重排", || {
+        read(&booklet).is_some_and(|b| b != good)
+    });
+    assert!(pdf_text(&out.path().join("商丘市-一页纸.pdf")).contains("193.3"));
+}

@@ -133,20 +133,22 @@ pub fn workers(output: &cli::OutputArgs) -> Result<Workers, Failure> {
         })
 }
 
-/// 工作进程（环境变量 [`jianbao::isolate::WORKER_ENV`]）：像 build、batch 一样读入数据、准备字体和模板，
+/// 工作进程（环境变量 [`jianbao::isolate::WORKER_ENV`]）：像 build、batch、watch 一样读入数据、准备字体和模板，
 /// 然后排主进程经标准输入交来的文档，PDF 经标准输出交回。
 pub fn worker(command: cli::Command, memory: Option<u64>) -> Result<(), Failure> {
-    let (project, press) = match command {
-        cli::Command::Build(args) => build::worker(args)?,
-        cli::Command::Batch(args) => batch::worker(args)?,
-        cli::Command::Bench(args) => bench::worker(args)?,
+    use jianbao::isolate::serve;
+    let served = match command {
+        cli::Command::Build(args) => serve(Ok(build::worker(args)?), None, memory),
+        cli::Command::Batch(args) => serve(Ok(batch::worker(args)?), None, memory),
+        cli::Command::Bench(args) => serve(Ok(bench::worker(args)?), None, memory),
+        cli::Command::Watch(args) => watch::worker(args, memory)?,
         _ => {
             return Err(Failure::Other(anyhow::anyhow!(
-                "只有 build、batch 和 bench 在工作进程中排版"
+                "只有 build、batch、watch 和 bench 在工作进程中排版"
             )));
         }
     };
-    jianbao::isolate::serve(&project, &press, memory).map_err(|e| {
+    served.map_err(|e| {
         Failure::Other(anyhow::anyhow!(
             "排版进程与主进程的联系中断：{}",
             jianbao::base::diag::os_error(&e)

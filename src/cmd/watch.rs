@@ -7,17 +7,29 @@ use std::time::Instant;
 
 use jianbao::base::output;
 use jianbao::changes::{Changes, Next, absolute};
+use jianbao::isolate::{DEFAULT_MEMORY, Workers};
 use jianbao::present;
 use jianbao::project::{self, Project};
-use jianbao::render::Template;
+use jianbao::render::{self, Template};
 use jianbao::typeset::Kind;
 use jianbao::typeset::templates::Templates;
-use jianbao::typeset::world::Engine;
+use jianbao::typeset::world::{Engine, Limits};
 
 use super::Failure;
 use crate::{cli, report};
 
 pub fn run(args: cli::WatchArgs) -> Result<(), Failure> {
+    // 排版在一个常驻的工作进程里（有内存上限，失控的模板不会拖垮 watch）：每次重排它先重读数据和模板，
+    // 排版缓存一直留着，改一处只重排受影响的部分。
+    let memory = args.max_memory.unwrap_or(DEFAULT_MEMORY);
+    let workers = Workers::new(Some(memory), Limits::default().time)
+        .map(Workers::warm)
+        .map_err(|e| {
+            Failure::Other(anyhow::anyhow!(
+                "无法启动排版进程：{}",
+                jianbao::base::diag::os_error(&e)
+            ))
+        })?;
     let common = &args.common;
     let dir = cli::data_dir(common.data.clone());
     let _lock = output::lock(&args.out)?;
@@ -43,11 +55,19 @@ pub fn run(args: cli::WatchArgs) -> Result<(), Failure> {
         args.out.display()
     );
     println!("{watching}按 Ctrl-C 结束。");
-    rebuild(&engine, &dir, &options, &args, None);
+    let w = Watch {
+        engine: &engine,
+        workers: &workers,
+        dir: &dir,
+        options: &options,
+        args: &args,
+    };
+    w.rebuild(None);
     loop {
         match changes.wait() {
             Next::Changed(changed) => {
-                rebuild(&engine, &dir, &options, &args, Some(&changed));
+                workers.reload();
+                w.rebuild(Some(&changed));
                 println!("{watching}");
             }
             Next::Replaced {
@@ -58,7 +78,8 @@ pub fn run(args: cli::WatchArgs) -> Result<(), Failure> {
                     println!("\n{n}");
                 }
                 if again {
-                    rebuild(&engine, &dir, &options, &args, None);
+                    workers.reload();
+                    w.rebuild(None);
                     println!("{watching}");
                 }
             }
@@ -68,45 +89,49 @@ pub fn run(args: cli::WatchArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-/// 读数据、排全部文档；都成功才写出。返回是否写出了新的 PDF。
-fn rebuild(
-    engine: &Engine,
-    dir: &Path,
-    options: &present::Options,
-    args: &cli::WatchArgs,
-    changed: Option<&[PathBuf]>,
-) -> bool {
-    let started = Instant::now();
-    if let Some(files) = changed {
-        let names: Vec<String> = files
-            .iter()
-            .map(|f| {
-                absolute(f)
-                    .strip_prefix(absolute(dir))
-                    .unwrap_or(f)
-                    .display()
-                    .to_string()
-            })
-            .collect();
-        println!("\n改动：{}", names.join("、"));
-    }
-    engine.forget_sources();
-    let project = match Project::load(dir, options) {
-        Ok(p) => p,
-        Err(p) => return failed("数据有问题", &p),
-    };
-    let view = match project.view_for(args.county.as_deref()) {
-        Ok(v) => v,
-        Err(p) => return failed("数据有问题", &p),
-    };
-    if let Err(p) = project::check_fonts(engine.fonts(), &project) {
-        return failed("数据有问题", &p);
-    }
-    // 与 build 同一条路径：全部排好、通过检查之后才写出。
-    let press = project.press(engine);
-    let templates = Kind::ALL.map(Template::Builtin);
-    let done =
-        match jianbao::render::render_all(&press, None, &view, &templates, super::default_jobs()) {
+/// 一次 watch 的设置：主进程的字体（排版前查缺字）、工作进程、数据目录、选项。
+struct Watch<'a> {
+    engine: &'a Engine,
+    workers: &'a Workers,
+    dir: &'a Path,
+    options: &'a present::Options,
+    args: &'a cli::WatchArgs,
+}
+
+impl Watch<'_> {
+    /// 读数据、排全部文档；都成功才写出。返回是否写出了新的 PDF。
+    fn rebuild(&self, changed: Option<&[PathBuf]>) -> bool {
+        let (dir, args) = (self.dir, self.args);
+        let started = Instant::now();
+        if let Some(files) = changed {
+            let names: Vec<String> = files
+                .iter()
+                .map(|f| {
+                    absolute(f)
+                        .strip_prefix(absolute(dir))
+                        .unwrap_or(f)
+                        .display()
+                        .to_string()
+                })
+                .collect();
+            println!("\n改动：{}", names.join("、"));
+        }
+        let project = match Project::load(dir, self.options) {
+            Ok(p) => p,
+            Err(p) => return failed("数据有问题", &p),
+        };
+        let view = match project.view_for(args.county.as_deref()) {
+            Ok(v) => v,
+            Err(p) => return failed("数据有问题", &p),
+        };
+        if let Err(p) = project::check_fonts(self.engine.fonts(), &project) {
+            return failed("数据有问题", &p);
+        }
+        // 与 build 同一条路径：全部排好、通过检查之后才写出。
+        let templates = Kind::ALL.map(Template::Builtin);
+        let county = args.county.as_deref();
+        let jobs = super::default_jobs();
+        let done = match render::render_all(self.workers, county, &view, &templates, jobs) {
             Ok(done) => templates
                 .iter()
                 .map(|t| t.file_name(&view))
@@ -114,6 +139,16 @@ fn rebuild(
                 .collect::<Vec<_>>(),
             Err(p) => return failed("排版失败", &p),
         };
+        write(args, done, started)
+    }
+}
+
+/// 写出排好的文档并报告。
+fn write(
+    args: &cli::WatchArgs,
+    done: Vec<(String, jianbao::render::Rendered)>,
+    started: Instant,
+) -> bool {
     let mut lines = Vec::new();
     for (name, r) in done {
         let w = match r.write(&args.out.join(name)) {
@@ -139,6 +174,23 @@ fn rebuild(
         lines.join("，")
     );
     true
+}
+
+/// 工作进程：准备与 watch 相同的字体和模板，每次重排前重读数据（模板的源码也重读，排版缓存保留）。
+pub fn worker(args: cli::WatchArgs, memory: Option<u64>) -> Result<std::io::Result<()>, Failure> {
+    let common = &args.common;
+    let dir = cli::data_dir(common.data.clone());
+    let fonts = jianbao::typeset::fonts::load(&common.font_path).map_err(Failure::Setup)?;
+    let engine = Engine::new(fonts, Templates::locate(common.templates.as_deref()))
+        .with_standard(common.standard());
+    let options = super::options(common);
+    let load = || {
+        engine.forget_sources();
+        let project = Project::load(&dir, &options)?;
+        let press = project.press(&engine);
+        Ok((project, press))
+    };
+    Ok(jianbao::isolate::serve(load(), Some(&load), memory))
 }
 
 fn failed(what: &str, problems: &jianbao::base::diag::Problems) -> bool {

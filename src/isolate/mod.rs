@@ -27,7 +27,7 @@ use crate::present::view::View;
 use crate::render::{Rendered, Template};
 use crate::typeset::weight;
 
-pub use worker::serve;
+pub use worker::{Load, serve};
 
 /// 工作进程的标志：值是内存上限（字节，0 为不限）。
 pub const WORKER_ENV: &str = "JIANBAO_WORKER";
@@ -52,6 +52,7 @@ pub struct Workers {
     /// 单独重排一次只排一份：两份失控的文档不会同时各占满一份上限。
     solo: Mutex<()>,
     next_id: AtomicU64,
+    generation: AtomicU64,
 }
 
 /// 一次尝试的结果。
@@ -77,6 +78,7 @@ impl Workers {
             shared: Mutex::new(None),
             solo: Mutex::new(()),
             next_id: AtomicU64::new(0),
+            generation: AtomicU64::new(0),
         })
     }
 
@@ -84,6 +86,11 @@ impl Workers {
     pub fn warm(self) -> Self {
         let _ = self.shared();
         self
+    }
+
+    /// 数据或模板改过了（`watch`）：此后交的文档，工作进程先重读数据和模板再排（排版缓存仍在，没改的部分照样复用）。
+    pub fn reload(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
     /// 在工作进程里排出 `region` 的一份文档；`view` 是它在主进程里的视图（报错时据此说明数据多大）。
@@ -96,6 +103,7 @@ impl Workers {
         let label = template.label();
         let job = wire::Job {
             id: self.next_id.fetch_add(1, Ordering::SeqCst),
+            generation: self.generation.load(Ordering::SeqCst),
             region: region.map(str::to_owned),
             template: template.clone(),
         };
@@ -180,7 +188,7 @@ impl Workers {
                     return Err(problem(
                         label,
                         format!(
-                            "排版用的内存超过了上限（{limit}），已停止这份文档，其余文档照排。{}",
+                            "排版用的内存超过了上限（{limit}），已停止排这份文档。{}",
                             weigh(view, "--max-memory 调高，如 --max-memory 4G")
                         ),
                     ));

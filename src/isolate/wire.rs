@@ -10,9 +10,11 @@ use crate::render::{Imposed, Rendered, Template};
 use crate::typeset::preflight::Finding;
 
 /// 一份要排的文档：哪个版本（None 为全市版）、哪个模板；`id` 把答复对回任务（几份文档同时在排）。
+/// `generation` 变大时工作进程先重读数据和模板（`watch` 每次重排加一；build、batch 总是 0）。
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Job {
     pub id: u64,
+    pub generation: u64,
     pub region: Option<String>,
     pub template: Template,
 }

@@ -1,30 +1,54 @@
 //! 工作进程一侧：读任务、排版、交回答复。
 
 use std::io::BufRead;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use super::wire::{self, Job};
+use crate::base::diag::{Problem, Problems};
 use crate::project::Project;
 use crate::render::Press;
 
+/// 读数据、准备排版设置：build、batch 只读一次；watch 的数据每次重排都重读。
+pub type Load<'a> = dyn Fn() -> Result<(Project, Press), Problems> + Sync + 'a;
+
+/// 某一代的数据（读不通时是那些问题）。
+type Loaded = Result<Arc<(Project, Press)>, Vec<Problem>>;
+
 /// 工作进程的主循环：从标准输入逐行读任务，每份在自己的线程里排（主进程同时交来几份，它们共用一份排版缓存，
 /// 县区版复用全市版的版面），答复和 PDF 写到标准输出；标准输入关闭时等手上的排完再结束。
-pub fn serve(project: &Project, press: &Press, memory: Option<u64>) -> std::io::Result<()> {
+/// `first` 是启动时读好的数据（与主进程的检查同时进行）；给了 `reload` 时，任务的 `generation` 变大就用它重读。
+pub fn serve(
+    first: Result<(Project, Press), Problems>,
+    reload: Option<&Load>,
+    memory: Option<u64>,
+) -> std::io::Result<()> {
     limit_memory(memory)?;
+    let loaded = |r: Result<(Project, Press), Problems>| r.map(Arc::new).map_err(|p| p.0);
+    let current: Mutex<(u64, Loaded)> = Mutex::new((0, loaded(first)));
     let out = Mutex::new(std::io::BufWriter::new(std::io::stdout()));
     let failed: Mutex<Option<std::io::Error>> = Mutex::new(None);
     std::thread::scope(|scope| -> std::io::Result<()> {
         for line in std::io::stdin().lock().lines() {
             let job: Job = serde_json::from_str(&line?).map_err(std::io::Error::other)?;
-            let (out, failed) = (&out, &failed);
+            let (out, failed, current, loaded) = (&out, &failed, &current, &loaded);
             std::thread::Builder::new()
                 .name(format!("job-{}", job.id))
                 // 与主线程一样的栈：导出 PDF 时深的版面嵌套不会因为换了线程而溢出。
                 .stack_size(8 << 20)
                 .spawn_scoped(scope, move || {
-                    let result = project
-                        .view_for(job.region.as_deref())
-                        .and_then(|view| press.render(&view, &job.template));
+                    let loaded = {
+                        let mut c = current.lock().expect("锁未中毒");
+                        if let Some(load) = reload.filter(|_| job.generation > c.0) {
+                            *c = (job.generation, loaded(load()));
+                        }
+                        c.1.clone()
+                    };
+                    let result = loaded.map_err(Problems).and_then(|pp| {
+                        let (project, press) = &*pp;
+                        project
+                            .view_for(job.region.as_deref())
+                            .and_then(|view| press.render(&view, &job.template))
+                    });
                     let retire = crate::typeset::overrunning();
                     let mut out = out.lock().expect("锁未中毒");
                     if let Err(e) = wire::write_reply(&mut *out, job.id, result, retire) {
