@@ -141,7 +141,7 @@ pub struct OutputArgs {
     /// 每份文档的最多页数（默认 500）
     #[arg(long = "max-pages", value_name = "N", value_parser = positive)]
     pub max_pages: Option<usize>,
-    /// 排一份文档最多用的内存，如 4G、1500M（默认 2G）；超过时只这份文档失败，其余照排
+    /// 排一份文档最多用的内存，如 4G、1500M（默认 2G）；超过时这份文档报错（batch 中其余文档照排）
     #[arg(long = "max-memory", value_name = "大小", value_parser = memory_size)]
     pub max_memory: Option<u64>,
 }
