@@ -301,8 +301,9 @@ fn init_from_last_issue_builds_the_next_issue() {
     );
 }
 
-/// 新样例在每种纸张上通过版面检查。两类已知问题除外（README“版面检查”中列出）：一页纸内容少时下部留白，
-/// 以及 typst 断行时把行中个别标点压窄（标点挤压）；其余一律不许有。
+/// 新样例在每种纸张上通过版面检查。只有 typst 断行时把行中个别标点压窄（标点挤压）除外
+/// （README“版面检查”中列出）；其余一律不许有——包括一页纸下部的大片留白
+/// （旺苍 1—7 月的五张卡片原先放大到 1.5 倍仍空出 34%）。
 #[test]
 fn new_samples_pass_the_layout_check_on_every_paper() {
     for sample in [
@@ -327,11 +328,7 @@ fn new_samples_pass_the_layout_check_on_every_paper() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .filter(|f| {
-                    let summary_gap = f["document"].as_str().unwrap_or("").contains("一页纸")
-                        && f["rule"] == "empty-page";
-                    !summary_gap && f["rule"] != "squeezed"
-                })
+                .filter(|f| f["rule"] != "squeezed")
                 .collect();
             assert!(bad.is_empty(), "{sample} {paper}：{bad:#?}");
         }
