@@ -135,3 +135,59 @@ fn the_copy_limit_is_stated_and_more_are_refused() {
     );
     assert!(stderr(&o).contains("[2/2]"), "{}", stderr(&o));
 }
+
+/// 各份由排好一次的原版叠印而成：每份带着自己的份号和“发给”（独立的读取器 pdf-extract 取得出来，
+/// 字体带 ToUnicode），除此之外与第一份相同——页数相同，每页的文字去掉份号和“发给”后相同，
+/// 文件的前面（原版）逐字节相同，每份只在后面多出叠印的一小段。
+#[test]
+fn stamped_copies_differ_from_each_other_only_in_the_stamp() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("名单.csv");
+    let names = ["张三", "李四", "欧阳修远"];
+    std::fs::write(&list, format!("姓名\n{}\n", names.join("\n"))).unwrap();
+    let out = dir.path().join("out");
+    let o = jianbao(&[
+        "build",
+        "--recipients",
+        list.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for kind in ["简报手册", "一页纸"] {
+        let path = |i: usize| out.join(format!("商丘市-{kind}-{i:06}.pdf"));
+        // 去掉“发给”一行和封面上的份号：剩下的每页文字各份都一样。
+        let pages = |i: usize| -> Vec<String> {
+            let no = format!("{i:06}");
+            let line = format!("发给：{}（第{no}份）", names[i - 1]);
+            let pages = pdf_extract::extract_text_by_pages(path(i)).unwrap();
+            pages
+                .iter()
+                .enumerate()
+                .map(|(k, text)| {
+                    let text = compact(text);
+                    assert!(text.contains(&line), "{kind} 第 {i} 份第 {} 页没有“{line}”", k + 1);
+                    let text = text.replace(&line, "");
+                    if k == 0 {
+                        assert!(text.contains(&no), "{kind} 第 {i} 份的封面没有份号");
+                        text.replacen(&no, "", 1)
+                    } else {
+                        text
+                    }
+                })
+                .collect()
+        };
+        let first = pages(1);
+        let bytes = std::fs::read(path(1)).unwrap();
+        for i in 2..=names.len() {
+            assert_eq!(pages(i), first, "{kind} 第 {i} 份除叠印之外应与第 1 份相同");
+            let other = std::fs::read(path(i)).unwrap();
+            let common = bytes.iter().zip(&other).take_while(|(a, b)| a == b).count();
+            assert!(
+                common * 10 > bytes.len() * 9,
+                "{kind} 第 {i} 份与第 1 份只有前 {common} 字节相同（共 {} 字节）：应共用排好一次的原版",
+                bytes.len()
+            );
+        }
+    }
+}
