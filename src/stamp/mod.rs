@@ -6,8 +6,8 @@
 //! 叠印版（templates/stamp.typ）用同一套字与段落设置、同一个函数排出各份的字。份号平移到原版上份号的
 //! 基线起点；“发给”本来就画在与原版同样大小的页面上的同一位置。
 //!
-//! 选了 PDF/A 时不叠印（增量更新和未标注的叠印内容要另行验证是否合标准），模板没有标出叠印处时（自己改过的
-//! 旧模板）也不叠印：这两种情况逐份整排，与从前一样。
+//! 选了 PDF/A 时不叠印（增量更新和未标注的叠印内容要另行验证是否合标准）；模板目录没有叠印版、模板没有
+//! 标出叠印处时（早先取出、自己改过的模板）也不叠印：这几种情况逐份整排，与从前一样。
 
 pub mod frames;
 pub mod overlay;
@@ -51,9 +51,11 @@ impl Stamper {
         first: &View,
         template: &Template,
     ) -> Result<Option<Self>, Problems> {
+        // 用 jianbao init 早先取出的模板目录可能还没有叠印版。
         if matches!(template, Template::Custom { .. })
             || press.engine.standard.is_some()
             || first.render.copy_no.is_none()
+            || press.engine.templates.read(STAMP_TEMPLATE).is_err()
         {
             return Ok(None);
         }
