@@ -166,7 +166,11 @@ fn stamped_copies_differ_from_each_other_only_in_the_stamp() {
                 .enumerate()
                 .map(|(k, text)| {
                     let text = compact(text);
-                    assert!(text.contains(&line), "{kind} 第 {i} 份第 {} 页没有“{line}”", k + 1);
+                    assert!(
+                        text.contains(&line),
+                        "{kind} 第 {i} 份第 {} 页没有“{line}”",
+                        k + 1
+                    );
                     let text = text.replace(&line, "");
                     if k == 0 {
                         assert!(text.contains(&no), "{kind} 第 {i} 份的封面没有份号");
@@ -190,4 +194,52 @@ fn stamped_copies_differ_from_each_other_only_in_the_stamp() {
             );
         }
     }
+}
+
+/// 模板改了封面上份号的写法、叠印版（stamp.typ）没有跟着改：第一份的叠印版与原版排出的字不同，
+/// 这种文档不叠印、逐份整排——份号照样印对，只是每份都是整份排出的（文件从前面就不同）。
+#[test]
+fn a_copy_number_the_stamp_sheet_does_not_reproduce_falls_back_to_full_layout() {
+    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            let target = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                copy_dir(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    copy_dir(&root().join("templates"), &templates);
+    replace(
+        &templates.join("pages/cover.typ"),
+        "copy-no-mark(th, copy-no, cover-no)",
+        "copy-no-mark(th, copy-no, (size: zihao.si))",
+    );
+    let out = dir.path().join("out");
+    let o = jianbao(&[
+        "build",
+        "--templates",
+        templates.to_str().unwrap(),
+        "--copies",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let read = |kind: &str, i: usize| {
+        std::fs::read(out.join(format!("商丘市-{kind}-{i:06}.pdf"))).unwrap()
+    };
+    let common = |kind: &str| {
+        let (a, b) = (read(kind, 1), read(kind, 2));
+        let n = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        n as f64 / a.len() as f64
+    };
+    assert!(common("简报手册") < 0.5, "手册应逐份整排");
+    assert!(common("一页纸") > 0.9, "一页纸没有改，仍应叠印");
+    let text = compact(&pdf_text(&out.join("商丘市-简报手册-000002.pdf")));
+    assert!(text.contains("000002"), "整排的第 2 份也有份号");
 }

@@ -4,17 +4,65 @@
 
 use typst::introspection::Tag;
 use typst::layout::{Frame, FrameItem, Point, Transform};
+use typst::text::TextItem;
 use typst_layout::PagedDocument;
 
 pub const COPY_NO: &str = "jb-copy-no";
 pub const RECIPIENT: &str = "jb-recipient";
 
-/// 原版上的一处叠印：第几页（从 0 起）、哪一种、第一段字的基线起点（页面坐标）。
-#[derive(Debug, Clone, PartialEq)]
+/// 原版上的一处叠印：第几页（从 0 起）、哪一种、第一段字的基线起点（页面坐标），以及取走的各段字。
+#[derive(Clone)]
 pub struct Slot {
     pub page: usize,
     pub what: &'static str,
     pub origin: Option<Point>,
+    pub runs: Vec<Run>,
+}
+
+/// 一段排好的字和它的基线起点（页面坐标）：比较叠印版与原版排出的是否一样。
+#[derive(Clone)]
+pub struct Run {
+    pub at: Point,
+    pub text: TextItem,
+}
+
+impl Run {
+    /// 同一字体、字号、颜色、同样的字形和字宽，位置相差不到 0.001 pt。
+    pub fn same(&self, other: &Run) -> bool {
+        let (a, b) = (&self.text, &other.text);
+        let glyphs = |t: &TextItem| -> Vec<_> {
+            t.glyphs
+                .iter()
+                .map(|g| (g.id, g.x_advance, g.x_offset, g.y_advance, g.y_offset))
+                .collect()
+        };
+        (self.at.x - other.at.x).to_pt().abs() < 1e-3
+            && (self.at.y - other.at.y).to_pt().abs() < 1e-3
+            && a.text == b.text
+            && a.font == b.font
+            && a.size == b.size
+            && a.fill == b.fill
+            && a.stroke == b.stroke
+            && glyphs(a) == glyphs(b)
+    }
+}
+
+/// 一页上的全部字（页面坐标），按位置排好。
+pub fn runs(frame: &Frame) -> Vec<Run> {
+    let mut out = Vec::new();
+    for (pos, item) in frame.items() {
+        collect(*pos, item, Transform::identity(), &mut out);
+    }
+    sort(&mut out);
+    out
+}
+
+pub fn sort(runs: &mut [Run]) {
+    runs.sort_by(|a, b| {
+        (a.at.y.to_pt(), a.at.x.to_pt())
+            .partial_cmp(&(b.at.y.to_pt(), b.at.x.to_pt()))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
 }
 
 /// 取走各页上带叠印标签的东西，返回取走后的各页和各处叠印。标签的开始和结束不在同一个
@@ -58,6 +106,7 @@ fn strip_frame(
                     if slot.origin.is_none() {
                         slot.origin = first_text(*pos, item, ts);
                     }
+                    collect(*pos, item, ts, &mut slot.runs);
                     changed = true;
                 }
             }
@@ -78,6 +127,7 @@ fn strip_frame(
                             page,
                             what,
                             origin: None,
+                            runs: Vec::new(),
                         },
                     ));
                 }
@@ -121,5 +171,23 @@ fn first_text(pos: Point, item: &FrameItem, ts: Transform) -> Option<Point> {
             g.frame.items().find_map(|(p, i)| first_text(*p, i, inner))
         }
         _ => None,
+    }
+}
+
+fn collect(pos: Point, item: &FrameItem, ts: Transform, out: &mut Vec<Run>) {
+    match item {
+        FrameItem::Text(t) => out.push(Run {
+            at: pos.transform(ts),
+            text: t.clone(),
+        }),
+        FrameItem::Group(g) => {
+            let inner = ts
+                .pre_concat(Transform::translate(pos.x, pos.y))
+                .pre_concat(g.transform);
+            for (p, i) in g.frame.items() {
+                collect(*p, i, inner, out);
+            }
+        }
+        _ => {}
     }
 }

@@ -21,7 +21,7 @@ use crate::base::diag::{Origin, Problem, Problems};
 use crate::present::view::View;
 use crate::render::{self, Press, Rendered, Template, timing};
 use crate::typeset::{self, Kind, preflight};
-use frames::{COPY_NO, RECIPIENT};
+use frames::{COPY_NO, RECIPIENT, Run, Slot};
 use overlay::{Base, Placement};
 
 /// 叠印版的模板（模板目录中）。
@@ -99,7 +99,7 @@ impl Stamper {
         );
         let pdf = press.pdf(&stripped, first, template)?;
         let base = Base::new(pdf).map_err(|e| problem(template, format!("叠印原版：{e}")))?;
-        Ok(Some(Self {
+        let stamper = Self {
             template: template.clone(),
             base,
             pages: doc.pages().len(),
@@ -109,18 +109,49 @@ impl Stamper {
             cover_size: doc.pages()[copy_no.0].frame.size(),
             warnings: laid.warnings,
             findings: laid.findings,
-        }))
+        };
+        Ok(stamper.reproduces(press, first, &slots)?.then_some(stamper))
     }
 
-    /// 一份：排叠印版（份号，有名单时加“发给”），查缺字，叠到原版上；要拼版时拼这一份。
-    pub fn make(
+    /// 第一份的叠印版与原版上取走的字是否一样（字形、字体、字号、颜色、位置）：模板改了原版上份号或
+    /// “发给”的写法而叠印版没有跟着改时，叠出来会与逐份整排的不同，这时不叠印。
+    fn reproduces(&self, press: &Press, first: &View, slots: &[Slot]) -> Result<bool, Problems> {
+        let (Some(no), recipient) = (&first.render.copy_no, first.render.recipient.as_deref())
+        else {
+            return Ok(false);
+        };
+        let stamp = self.compose(&self.sheet(press, first, no, recipient)?)?;
+        let (cover, _) = self.copy_no;
+        let rest = self.recipient_pages.iter().find(|&&p| p != cover);
+        let expected = |page: usize| {
+            let mut runs: Vec<Run> = slots
+                .iter()
+                .filter(|s| s.page == page)
+                .flat_map(|s| s.runs.iter().cloned())
+                .collect();
+            frames::sort(&mut runs);
+            runs
+        };
+        let same = |got: &[Run], want: &[Run]| {
+            got.len() == want.len() && got.iter().zip(want).all(|(a, b)| a.same(b))
+        };
+        let pages = stamp.pages();
+        Ok(same(&frames::runs(&pages[0].frame), &expected(cover))
+            && rest.is_none_or(|&p| {
+                pages
+                    .get(1)
+                    .is_some_and(|s| same(&frames::runs(&s.frame), &expected(p)))
+            }))
+    }
+
+    /// 排一份的叠印版（templates/stamp.typ），查缺字。
+    fn sheet(
         &self,
         press: &Press,
         view: &View,
         no: &str,
         recipient: Option<&str>,
-    ) -> Result<Rendered, Problems> {
-        let t0 = std::time::Instant::now();
+    ) -> Result<PagedDocument, Problems> {
         let label = self.template.label();
         let mut r = view.render.clone();
         r.copy_no = Some(no.to_owned());
@@ -144,6 +175,19 @@ impl Stamper {
         )?
         .doc;
         render::no_missing_glyphs(&sheet, label)?;
+        Ok(sheet)
+    }
+
+    /// 一份：排叠印版（份号，有名单时加“发给”），查缺字，叠到原版上；要拼版时拼这一份。
+    pub fn make(
+        &self,
+        press: &Press,
+        view: &View,
+        no: &str,
+        recipient: Option<&str>,
+    ) -> Result<Rendered, Problems> {
+        let t0 = std::time::Instant::now();
+        let sheet = self.sheet(press, view, no, recipient)?;
         let t0 = timing::add(0, t0);
         let stamp = self.compose(&sheet)?;
         let pdf = typeset::pdf_with(&stamp, "jianbao/stamp", press.date, None, false)?;
