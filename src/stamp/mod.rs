@@ -110,19 +110,23 @@ impl Stamper {
             warnings: laid.warnings,
             findings: laid.findings,
         };
-        Ok(stamper.reproduces(press, first, &slots)?.then_some(stamper))
+        Ok(stamper.reproduces(press, first, &slots).then_some(stamper))
     }
 
-    /// 第一份的叠印版与原版上取走的字是否一样（字形、字体、字号、颜色、位置）：模板改了原版上份号或
-    /// “发给”的写法而叠印版没有跟着改时，叠出来会与逐份整排的不同，这时不叠印。
-    fn reproduces(&self, press: &Press, first: &View, slots: &[Slot]) -> Result<bool, Problems> {
+    /// 第一份的叠印版与原版上取走的字是否一样（字形、字体、字号、颜色、位置），“发给”在每一页上都要一样：
+    /// 模板改了原版上份号或“发给”的写法而叠印版没有跟着改时，叠出来会与逐份整排的不同，这时不叠印。
+    /// 叠印版排不出来（自己改坏了 stamp.typ）时也不叠印：逐份整排照样报出真正的问题。
+    fn reproduces(&self, press: &Press, first: &View, slots: &[Slot]) -> bool {
         let (Some(no), recipient) = (&first.render.copy_no, first.render.recipient.as_deref())
         else {
-            return Ok(false);
+            return false;
         };
-        let stamp = self.compose(&self.sheet(press, first, no, recipient)?)?;
-        let (cover, _) = self.copy_no;
-        let rest = self.recipient_pages.iter().find(|&&p| p != cover);
+        let Ok(stamp) = self
+            .sheet(press, first, no, recipient)
+            .and_then(|sheet| self.compose(&sheet))
+        else {
+            return false;
+        };
         let expected = |page: usize| {
             let mut runs: Vec<Run> = slots
                 .iter()
@@ -136,12 +140,14 @@ impl Stamper {
             got.len() == want.len() && got.iter().zip(want).all(|(a, b)| a.same(b))
         };
         let pages = stamp.pages();
-        Ok(same(&frames::runs(&pages[0].frame), &expected(cover))
-            && rest.is_none_or(|&p| {
-                pages
-                    .get(1)
-                    .is_some_and(|s| same(&frames::runs(&s.frame), &expected(p)))
-            }))
+        let (cover, _) = self.copy_no;
+        let rest = pages.get(1).map(|p| frames::runs(&p.frame));
+        same(&frames::runs(&pages[0].frame), &expected(cover))
+            && self
+                .recipient_pages
+                .iter()
+                .filter(|&&p| p != cover)
+                .all(|&p| rest.as_ref().is_some_and(|r| same(r, &expected(p))))
     }
 
     /// 排一份的叠印版（templates/stamp.typ），查缺字。
