@@ -368,8 +368,12 @@ fn check_layout(doc: &PagedDocument, template: &Template, view: &View) -> Result
 }
 
 /// 缺字（字形编号 0）印出来是方框：列出页码和字，不写出。
-pub(crate) fn no_missing_glyphs(doc: &PagedDocument, label: &str) -> Result<(), Problems> {
-    let missing = inspect::missing_glyphs(doc);
+fn no_missing_glyphs(doc: &PagedDocument, label: &str) -> Result<(), Problems> {
+    no_missing(&inspect::missing_glyphs(doc), label)
+}
+
+/// `missing`：(页码, 字)。
+pub(crate) fn no_missing(missing: &[(usize, char)], label: &str) -> Result<(), Problems> {
     if missing.is_empty() {
         return Ok(());
     }

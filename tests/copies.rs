@@ -243,3 +243,25 @@ fn a_copy_number_the_stamp_sheet_does_not_reproduce_falls_back_to_full_layout() 
     let text = compact(&pdf_text(&out.join("商丘市-简报手册-000002.pdf")));
     assert!(text.contains("000002"), "整排的第 2 份也有份号");
 }
+
+/// 名单上后面某个名字的字字体里没有：叠印那一份时照样查出缺字（页码是份号所在的封面），不印出方框。
+#[test]
+fn a_later_name_with_a_missing_glyph_is_refused_when_its_copy_is_stamped() {
+    let project = load(&sample_dir());
+    let engine = engine(&project);
+    let out = tempfile::tempdir().unwrap();
+    let copies = Copies::Named(vec!["张三".into(), "李😀".into()]);
+    let err = copies::run(
+        &project.press(&engine),
+        &project.view,
+        &copies,
+        &[Template::Builtin(Kind::Summary)],
+        out.path(),
+        1,
+        &|_, _, _| {},
+    )
+    .expect_err("缺字的名字应当报错");
+    let msg = err.to_string();
+    assert!(msg.contains("第1页“😀”（U+1F600）"), "{msg}");
+    assert!(!out.path().join("商丘市-一页纸-000002.pdf").exists());
+}

@@ -20,7 +20,7 @@ use typst_layout::{Page, PagedDocument};
 use crate::base::diag::{Origin, Problem, Problems};
 use crate::present::view::View;
 use crate::render::{self, Press, Rendered, Template, timing};
-use crate::typeset::{self, Kind, preflight};
+use crate::typeset::{self, Kind, inspect, preflight};
 use frames::{COPY_NO, RECIPIENT, Run, Slot};
 use overlay::{Base, Placement};
 
@@ -180,7 +180,15 @@ impl Stamper {
             press.date,
         )?
         .doc;
-        render::no_missing_glyphs(&sheet, label)?;
+        // 叠印版的页码对读者没有意义：缺的字在份号所在的那一页上就已印出。
+        let page = self.copy_no.0 + 1;
+        let mut missing: Vec<(usize, char)> = Vec::new();
+        for (_, c) in inspect::missing_glyphs(&sheet) {
+            if !missing.contains(&(page, c)) {
+                missing.push((page, c));
+            }
+        }
+        render::no_missing(&missing, label)?;
         Ok(sheet)
     }
 
