@@ -1,5 +1,6 @@
 //! 编号的份数（份号）：`--copies N` 或 `--recipients 名单.csv`。每一份封面左上角印六位份号（GB/T 9704），
-//! 给了名单时每页底边再印浅色的“发给：某某”。各份只差封面上的几个字，typst 的排版缓存让其余各页直接复用。
+//! 给了名单时每页底边再印浅色的“发给：某某”。各份只差这几个字：文档只排一次，各份把这几个字叠印到
+//! 排好的 PDF 上（[`crate::stamp`]）。
 //!
 //! 各份逐份排、排好即写出（[`run`]）：内存不随份数增长，第一份在最后一份排出之前就已在磁盘上，
 //! 中途出错或中断时已写出的各份都是完整的。
@@ -12,6 +13,7 @@ use crate::base::pool;
 use crate::base::text::one_line;
 use crate::present::view::View;
 use crate::render::{Press, Template, Written};
+use crate::stamp::Stamper;
 
 /// 一次最多编的份数：份号是六位数字（000001–999999）。更多的份数直接拒绝，不悄悄截断。
 pub const MAX_COPIES: usize = 999_999;
@@ -87,6 +89,13 @@ pub fn run(
 ) -> Result<usize, Problems> {
     let per_copy = templates.len();
     let total = copies.len() * per_copy;
+    // 每种文档只排一次，各份叠印份号和“发给”（src/stamp/）；不能叠印的逐份整排。
+    let first = view_of(view, &copies.get(0));
+    let stampers = templates
+        .iter()
+        .map(|t| Stamper::prepare(press, &first, t))
+        .collect::<Result<Vec<_>, _>>()?;
+    drop(first);
     let failure: Mutex<Option<Problems>> = Mutex::new(None);
     let written = std::sync::atomic::AtomicUsize::new(0);
     pool::run(
@@ -95,8 +104,14 @@ pub fn run(
         &|k| k,
         &|i| {
             let (copy, template) = (copies.get(i / per_copy), &templates[i % per_copy]);
-            let name = file_name(&template.file_name(view), &copy);
-            press.write(&view_of(view, &copy), template, &out.join(name))
+            let path = out.join(file_name(&template.file_name(view), &copy));
+            match &stampers[i % per_copy] {
+                Some(s) => s
+                    .make(press, view, &copy.no, copy.recipient.as_deref())?
+                    .write(&path)
+                    .map_err(|e| Problems(vec![Problem::new(Origin::None, "", format!("{e:#}"))])),
+                None => press.write(&view_of(view, &copy), template, &path),
+            }
         },
         &|n, _, result| match result {
             Ok(w) => {

@@ -23,4 +23,5 @@ pub mod release;
 pub mod render;
 pub mod schema;
 pub mod serve;
+pub mod stamp;
 pub mod typeset;

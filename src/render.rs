@@ -25,7 +25,7 @@ pub mod timing {
     pub const STEPS: [&str; 5] = ["排版", "版面检查", "导出 PDF", "印后处理", "写出"];
     static NANOS: [AtomicU64; 5] = [const { AtomicU64::new(0) }; 5];
 
-    pub(super) fn add(step: usize, since: Instant) -> Instant {
+    pub(crate) fn add(step: usize, since: Instant) -> Instant {
         let now = Instant::now();
         NANOS[step].fetch_add((now - since).as_nanos() as u64, Ordering::Relaxed);
         now
@@ -181,29 +181,60 @@ impl Press {
         self.render(view, template)?.save(path)
     }
 
-    /// 导出 PDF（按选定的存档标准）；有出血或裁切线时标出成品尺寸（TrimBox）和出血范围（BleedBox），
-    /// 印刷厂的软件据此裁切；要拼版时另拼一份。
+    /// 导出 PDF、标出裁切框；要拼版时另拼一份。
     fn export(&self, laid: Laid, view: &View, template: &Template) -> Result<Rendered, Problems> {
+        let pages = laid.doc.pages().len();
+        let pdf = self.pdf(&laid.doc, view, template)?;
+        // 版面已经用完：先放掉它，拼版时内存里只有 PDF。
+        drop(laid.doc);
+        let t0 = std::time::Instant::now();
+        let imposed = self.impose(&pdf, pages, view, template)?;
+        timing::add(3, t0);
+        Ok(Rendered {
+            pdf,
+            pages,
+            warnings: laid.warnings,
+            findings: laid.findings,
+            imposed,
+        })
+    }
+
+    /// 导出 PDF（按选定的存档标准）；有出血或裁切线时标出成品尺寸（TrimBox）和出血范围（BleedBox），
+    /// 印刷厂的软件据此裁切。
+    pub(crate) fn pdf(
+        &self,
+        doc: &PagedDocument,
+        view: &View,
+        template: &Template,
+    ) -> Result<Vec<u8>, Problems> {
         let ident = format!(
             "jianbao/{}/{}/{}",
             view.meta.region,
             view.meta.edition_or_region(),
             template.label()
         );
-        let pages = laid.doc.pages().len();
         let t0 = std::time::Instant::now();
-        let mut pdf = typeset::pdf(&laid.doc, &ident, self.date, self.engine.standard)?;
-        // 版面已经用完：先放掉它，拼版时内存里只有 PDF。
-        drop(laid.doc);
+        let mut pdf = typeset::pdf(doc, &ident, self.date, self.engine.standard)?;
         let t0 = timing::add(2, t0);
         let off = view.render.bleed + view.render.slug;
         if off > 0.0 {
             pdf = postpress::set_boxes(&pdf, mm(off), mm(view.render.bleed))
                 .map_err(|e| problem("PDF", format!("标出裁切框失败：{e}")))?;
         }
-        // 骑马订拼版：手册和自己写的模板（一页纸不拼）；页数须是 4 的倍数，否则说明拼不成。
-        let imposed = match (&self.impose, template) {
-            (Some(_), Template::Builtin(Kind::Summary)) | (None, _) => None,
+        timing::add(3, t0);
+        Ok(pdf)
+    }
+
+    /// 骑马订拼版：手册和自己写的模板（一页纸不拼）；页数须是 4 的倍数，否则说明拼不成。
+    pub(crate) fn impose(
+        &self,
+        pdf: &[u8],
+        pages: usize,
+        view: &View,
+        template: &Template,
+    ) -> Result<Option<Imposed>, Problems> {
+        match (&self.impose, template) {
+            (Some(_), Template::Builtin(Kind::Summary)) | (None, _) => Ok(None),
             (Some(opts), _) => {
                 let name = template.file_name(view);
                 if pages < 4 || !pages.is_multiple_of(4) {
@@ -215,21 +246,13 @@ impl Press {
                         ),
                     ));
                 }
-                Some(Imposed {
-                    pdf: postpress::impose_saddle(&pdf, opts)
+                Ok(Some(Imposed {
+                    pdf: postpress::impose_saddle(pdf, opts)
                         .map_err(|e| problem("拼版", format!("{name}：{e}")))?,
                     sides: pages / 2,
-                })
+                }))
             }
-        };
-        timing::add(3, t0);
-        Ok(Rendered {
-            pdf,
-            pages,
-            warnings: laid.warnings,
-            findings: laid.findings,
-            imposed,
-        })
+        }
     }
 }
 
@@ -348,20 +371,7 @@ fn problem(what: &str, message: String) -> Problems {
 fn check_layout(doc: &PagedDocument, template: &Template, view: &View) -> Result<(), Problems> {
     let label = template.label();
     let pages = doc.pages().len();
-    let missing = inspect::missing_glyphs(doc);
-    if !missing.is_empty() {
-        let list: Vec<String> = missing
-            .iter()
-            .map(|(page, c)| format!("第{page}页“{c}”（U+{:04X}）", *c as u32))
-            .collect();
-        return Err(problem(
-            label,
-            format!(
-                "字体缺字，印出来会是方框：{}。请改用字体已包含的字，或用 --font-path 加入含这些字的字体并在主题中指定",
-                list.join("，")
-            ),
-        ));
-    }
+    no_missing_glyphs(doc, label)?;
     let overflow = inspect::overflowing_text(doc);
     if !overflow.is_empty() {
         let list: Vec<String> = overflow
@@ -391,6 +401,29 @@ fn check_layout(doc: &PagedDocument, template: &Template, view: &View) -> Result
         )),
         _ => Ok(()),
     }
+}
+
+/// 缺字（字形编号 0）印出来是方框：列出页码和字，不写出。
+fn no_missing_glyphs(doc: &PagedDocument, label: &str) -> Result<(), Problems> {
+    no_missing(&inspect::missing_glyphs(doc), label)
+}
+
+/// `missing`：(页码, 字)。
+pub(crate) fn no_missing(missing: &[(usize, char)], label: &str) -> Result<(), Problems> {
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = missing
+        .iter()
+        .map(|(page, c)| format!("第{page}页“{c}”（U+{:04X}）", *c as u32))
+        .collect();
+    Err(problem(
+        label,
+        format!(
+            "字体缺字，印出来会是方框：{}。请改用字体已包含的字，或用 --font-path 加入含这些字的字体并在主题中指定",
+            list.join("，")
+        ),
+    ))
 }
 
 /// 一页纸不能靠缩小字号塞进一页：模板里任何小于 8pt 的字都算模板错误，指出在哪一块。

@@ -135,3 +135,133 @@ fn the_copy_limit_is_stated_and_more_are_refused() {
     );
     assert!(stderr(&o).contains("[2/2]"), "{}", stderr(&o));
 }
+
+/// 各份由排好一次的原版叠印而成：每份带着自己的份号和“发给”（独立的读取器 pdf-extract 取得出来，
+/// 字体带 ToUnicode），除此之外与第一份相同——页数相同，每页的文字去掉份号和“发给”后相同，
+/// 文件的前面（原版）逐字节相同，每份只在后面多出叠印的一小段。
+#[test]
+fn stamped_copies_differ_from_each_other_only_in_the_stamp() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("名单.csv");
+    let names = ["张三", "李四", "欧阳修远"];
+    std::fs::write(&list, format!("姓名\n{}\n", names.join("\n"))).unwrap();
+    let out = dir.path().join("out");
+    let o = jianbao(&[
+        "build",
+        "--recipients",
+        list.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for kind in ["简报手册", "一页纸"] {
+        let path = |i: usize| out.join(format!("商丘市-{kind}-{i:06}.pdf"));
+        // 去掉“发给”一行和封面上的份号：剩下的每页文字各份都一样。
+        let pages = |i: usize| -> Vec<String> {
+            let no = format!("{i:06}");
+            let line = format!("发给：{}（第{no}份）", names[i - 1]);
+            let pages = pdf_extract::extract_text_by_pages(path(i)).unwrap();
+            pages
+                .iter()
+                .enumerate()
+                .map(|(k, text)| {
+                    let text = compact(text);
+                    assert!(
+                        text.contains(&line),
+                        "{kind} 第 {i} 份第 {} 页没有“{line}”",
+                        k + 1
+                    );
+                    let text = text.replace(&line, "");
+                    if k == 0 {
+                        assert!(text.contains(&no), "{kind} 第 {i} 份的封面没有份号");
+                        text.replacen(&no, "", 1)
+                    } else {
+                        text
+                    }
+                })
+                .collect()
+        };
+        let first = pages(1);
+        let bytes = std::fs::read(path(1)).unwrap();
+        for i in 2..=names.len() {
+            assert_eq!(pages(i), first, "{kind} 第 {i} 份除叠印之外应与第 1 份相同");
+            let other = std::fs::read(path(i)).unwrap();
+            let common = bytes.iter().zip(&other).take_while(|(a, b)| a == b).count();
+            assert!(
+                common * 10 > bytes.len() * 9,
+                "{kind} 第 {i} 份与第 1 份只有前 {common} 字节相同（共 {} 字节）：应共用排好一次的原版",
+                bytes.len()
+            );
+        }
+    }
+}
+
+/// 模板改了封面上份号的写法、叠印版（stamp.typ）没有跟着改：第一份的叠印版与原版排出的字不同，
+/// 这种文档不叠印、逐份整排——份号照样印对，只是每份都是整份排出的（文件从前面就不同）。
+#[test]
+fn a_copy_number_the_stamp_sheet_does_not_reproduce_falls_back_to_full_layout() {
+    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            let target = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                copy_dir(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let templates = dir.path().join("templates");
+    copy_dir(&root().join("templates"), &templates);
+    replace(
+        &templates.join("pages/cover.typ"),
+        "copy-no-mark(th, copy-no, cover-no)",
+        "copy-no-mark(th, copy-no, (size: zihao.si))",
+    );
+    let out = dir.path().join("out");
+    let o = jianbao(&[
+        "build",
+        "--templates",
+        templates.to_str().unwrap(),
+        "--copies",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let read = |kind: &str, i: usize| {
+        std::fs::read(out.join(format!("商丘市-{kind}-{i:06}.pdf"))).unwrap()
+    };
+    let common = |kind: &str| {
+        let (a, b) = (read(kind, 1), read(kind, 2));
+        let n = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        n as f64 / a.len() as f64
+    };
+    assert!(common("简报手册") < 0.5, "手册应逐份整排");
+    assert!(common("一页纸") > 0.9, "一页纸没有改，仍应叠印");
+    let text = compact(&pdf_text(&out.join("商丘市-简报手册-000002.pdf")));
+    assert!(text.contains("000002"), "整排的第 2 份也有份号");
+}
+
+/// 名单上后面某个名字的字字体里没有：叠印那一份时照样查出缺字（页码是份号所在的封面），不印出方框。
+#[test]
+fn a_later_name_with_a_missing_glyph_is_refused_when_its_copy_is_stamped() {
+    let project = load(&sample_dir());
+    let engine = engine(&project);
+    let out = tempfile::tempdir().unwrap();
+    let copies = Copies::Named(vec!["张三".into(), "李😀".into()]);
+    let err = copies::run(
+        &project.press(&engine),
+        &project.view,
+        &copies,
+        &[Template::Builtin(Kind::Summary)],
+        out.path(),
+        1,
+        &|_, _, _| {},
+    )
+    .expect_err("缺字的名字应当报错");
+    let msg = err.to_string();
+    assert!(msg.contains("第1页“😀”（U+1F600）"), "{msg}");
+    assert!(!out.path().join("商丘市-一页纸-000002.pdf").exists());
+}

@@ -229,6 +229,17 @@ pub fn pdf(
     date: Option<NaiveDate>,
     standard: Option<world::Standard>,
 ) -> Result<Vec<u8>, Problems> {
+    pdf_with(doc, ident, date, standard, true)
+}
+
+/// 同 [`pdf`]；`tagged` 为 false 时不写结构树（叠印版：它的页面叠到原版上，原版的结构树不认识它）。
+pub fn pdf_with(
+    doc: &PagedDocument,
+    ident: &str,
+    date: Option<NaiveDate>,
+    standard: Option<world::Standard>,
+    tagged: bool,
+) -> Result<Vec<u8>, Problems> {
     use typst_pdf::{PdfStandard, PdfStandards};
     let standards = match standard {
         None => PdfStandards::default(),
@@ -251,6 +262,7 @@ pub fn pdf(
         timestamp: date.map(|d| Timestamp::new_utc(to_datetime(d))),
         creator: Smart::Custom(Some("jianbao".into())),
         standards,
+        tagged,
         ..PdfOptions::default()
     };
     typst_pdf::pdf(doc, &options).map_err(|errors| {

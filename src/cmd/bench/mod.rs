@@ -144,7 +144,7 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         println!("  常驻内存变化：{}", series.join("，"));
     }
     println!("  进程峰值内存（VmHWM）：{}", mib(memory("VmHWM")));
-    print_profile();
+    print_profile([0.0; 5]);
     println!();
 
     // 3. 官方 typst 命令行对照。
@@ -190,6 +190,7 @@ fn copies_bench(
     // 常驻内存在排完 10% 和全部之后各记一次：逐份写出时两者应当相近。
     let early = std::sync::Mutex::new(None);
     let started = Instant::now();
+    let steps = jianbao::render::timing::snapshot();
     let checkpoint = (n * Kind::ALL.len() / 10).max(1);
     jianbao::copies::run(
         &project.press(engine),
@@ -215,6 +216,7 @@ fn copies_bench(
         mib(early.into_inner().expect("锁未中毒").unwrap_or(0)),
         mib(late)
     );
+    print_profile(steps);
     // 独立的 jianbao build 每次都从头排：最多跑 20 次，按次数折算。
     let runs = n.min(20);
     let exe = std::env::current_exe().context("找不到 jianbao 程序")?;
@@ -273,9 +275,10 @@ fn timed_batch(
     Ok((outcomes, wall))
 }
 
-/// 时间花在哪一步（各线程的用时相加，占渲染总用时的比例）。
-fn print_profile() {
-    let secs = jianbao::render::timing::snapshot();
+/// 时间花在哪一步（`since` 之后各线程的用时相加，占渲染总用时的比例）。
+fn print_profile(since: [f64; 5]) {
+    let now = jianbao::render::timing::snapshot();
+    let secs: [f64; 5] = std::array::from_fn(|i| now[i] - since[i]);
     let total: f64 = secs.iter().sum();
     if total <= 0.0 {
         return;
