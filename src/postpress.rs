@@ -386,7 +386,7 @@ fn save(mut doc: Document) -> Result<Vec<u8>, String> {
 }
 
 /// 页面的属性，页面上没有时沿页树向上找（Resources、MediaBox、CropBox、Rotate 可继承）。
-fn inherited<'a>(doc: &'a Document, page: ObjectId, key: &[u8]) -> Option<&'a Object> {
+pub(crate) fn inherited<'a>(doc: &'a Document, page: ObjectId, key: &[u8]) -> Option<&'a Object> {
     let mut node = doc.get_dictionary(page).ok()?;
     for _ in 0..64 {
         if let Ok(v) = node.get(key) {

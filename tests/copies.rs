@@ -200,17 +200,6 @@ fn stamped_copies_differ_from_each_other_only_in_the_stamp() {
 /// 这种文档不叠印、逐份整排——份号照样印对，只是每份都是整份排出的（文件从前面就不同）。
 #[test]
 fn a_copy_number_the_stamp_sheet_does_not_reproduce_falls_back_to_full_layout() {
-    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap().flatten() {
-            let target = to.join(e.file_name());
-            if e.file_type().unwrap().is_dir() {
-                copy_dir(&e.path(), &target);
-            } else {
-                std::fs::copy(e.path(), target).unwrap();
-            }
-        }
-    }
     let dir = tempfile::tempdir().unwrap();
     let templates = dir.path().join("templates");
     copy_dir(&root().join("templates"), &templates);

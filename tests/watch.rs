@@ -205,24 +205,12 @@ fn watch_follows_a_data_folder_that_is_replaced_or_recreated() {
 }
 
 /// 把一个目录（含子目录）复制到另一处。
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn watch_follows_a_templates_folder_that_is_replaced() {
     // 变体：换掉的是模板目录（如 git checkout 切换了模板的分支）。
     let parent = tempfile::tempdir().unwrap();
     let templates = parent.path().join("templates");
-    copy_tree(&root().join("templates"), &templates);
+    copy_dir(&root().join("templates"), &templates);
     let data = fixture();
     let out = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
@@ -247,7 +235,7 @@ fn watch_follows_a_templates_folder_that_is_replaced() {
     wait_for("排出第一版", || rebuilt() >= 1);
 
     let fresh = parent.path().join("新模板");
-    copy_tree(&root().join("templates"), &fresh);
+    copy_dir(&root().join("templates"), &fresh);
     std::fs::rename(&templates, parent.path().join("旧模板")).unwrap();
     std::fs::rename(&fresh, &templates).unwrap();
     wait_for("重新监视模板目录并重排", || {
@@ -271,15 +259,8 @@ fn a_document_over_the_memory_limit_fails_that_rebuild_and_watch_goes_on() {
     let data = fixture();
     let out = tempfile::tempdir().unwrap();
     // 模板副本：标题里有“失控”时，简报手册每轮把一个字符串加倍（2^40 字节）。
-    let templates = tempfile::tempdir().unwrap();
-    copy_tree(&root().join("templates"), templates.path());
-    let anchor = "#let data = json(sys.inputs.at(\"data\", default: \"/data.json\"))\n";
-    replace(
-        &templates.path().join("booklet.typ"),
-        anchor,
-        &format!(
-            "{anchor}#if \"失控\" in data.meta.title {{ let s = \"x\"; for i in range(40) {{ s = s + s }}; s.len() }}\n"
-        ),
+    let templates = templates_with_booklet_line(
+        "#if \"失控\" in data.meta.title { let s = \"x\"; for i in range(40) { s = s + s }; s.len() }",
     );
     let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
         .args([

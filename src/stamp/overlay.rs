@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 use sha2::{Digest, Sha256};
 
+use crate::postpress::inherited;
+
 /// 排好一次的原版：字节和读出的页面。
 pub struct Base {
     bytes: Vec<u8>,
@@ -256,19 +258,6 @@ impl Increment {
         }
         Ok(out)
     }
-}
-
-/// 页面的属性，页面上没有时沿页树向上找。
-fn inherited<'a>(doc: &'a Document, page: ObjectId, key: &[u8]) -> Option<&'a Object> {
-    let mut node = doc.get_dictionary(page).ok()?;
-    for _ in 0..64 {
-        if let Ok(v) = node.get(key) {
-            return Some(v);
-        }
-        let parent = node.get(b"Parent").and_then(Object::as_reference).ok()?;
-        node = doc.get_dictionary(parent).ok()?;
-    }
-    None
 }
 
 /// PDF 对象的写法（lopdf 不公开它的写出函数）。

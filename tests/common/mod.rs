@@ -488,3 +488,29 @@ pub fn signal(child: &std::process::Child, signal: i32) {
     let rc = unsafe { libc::kill(pid, signal) };
     assert_eq!(rc, 0, "发信号失败：{}", std::io::Error::last_os_error());
 }
+
+/// 把目录连同子目录复制过去。
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// 随附模板的副本，简报手册读入数据之后加一行 `line`（如某个版本才触发的失控循环）。
+pub fn templates_with_booklet_line(line: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("templates"), dir.path());
+    let anchor = "#let data = json(sys.inputs.at(\"data\", default: \"/data.json\"))\n";
+    replace(
+        &dir.path().join("booklet.typ"),
+        anchor,
+        &format!("{anchor}{line}\n"),
+    );
+    dir
+}
