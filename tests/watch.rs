@@ -44,6 +44,22 @@ fn collect(mut r: impl Read + Send + 'static) -> Arc<Mutex<String>> {
     buf
 }
 
+/// 启动 `jianbao watch <args>`，收集它的标准输出和标准错误；守卫被丢弃时结束它。
+fn watch(args: &[&str]) -> (Kill, Arc<Mutex<String>>, Arc<Mutex<String>>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
+        .arg("watch")
+        .args(args)
+        .current_dir(root())
+        .env_remove("JIANBAO_FONTS")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = collect(child.stdout.take().unwrap());
+    let stderr = collect(child.stderr.take().unwrap());
+    (Kill(child), stdout, stderr)
+}
+
 struct Kill(std::process::Child);
 
 impl Drop for Kill {
@@ -57,22 +73,11 @@ impl Drop for Kill {
 fn watch_rebuilds_on_save_and_keeps_the_last_good_pdf() {
     let data = fixture();
     let out = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
-        .args([
-            "watch",
-            data.path().to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-        ])
-        .current_dir(root())
-        .env_remove("JIANBAO_FONTS")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = collect(child.stdout.take().unwrap());
-    let stderr = collect(child.stderr.take().unwrap());
-    let _guard = Kill(child);
+    let (_guard, stdout, stderr) = watch(&[
+        data.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     let summary = out.path().join("商丘市-一页纸.pdf");
     let booklet = out.path().join("商丘市-简报手册.pdf");
 
@@ -150,22 +155,11 @@ fn watch_follows_a_data_folder_that_is_replaced_or_recreated() {
     let data = parent.path().join("数据");
     sample_copy(&data, "190.1");
     let out = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
-        .args([
-            "watch",
-            data.to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-        ])
-        .current_dir(root())
-        .env_remove("JIANBAO_FONTS")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = collect(child.stdout.take().unwrap());
-    let _stderr = collect(child.stderr.take().unwrap());
-    let _guard = Kill(child);
+    let (_guard, stdout, _stderr) = watch(&[
+        data.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     let summary = out.path().join("商丘市-一页纸.pdf");
     wait_for("排出第一版", || {
         stdout.lock().unwrap().contains("已重排")
@@ -213,24 +207,13 @@ fn watch_follows_a_templates_folder_that_is_replaced() {
     copy_dir(&root().join("templates"), &templates);
     let data = fixture();
     let out = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
-        .args([
-            "watch",
-            data.path().to_str().unwrap(),
-            "--templates",
-            templates.to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-        ])
-        .current_dir(root())
-        .env_remove("JIANBAO_FONTS")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = collect(child.stdout.take().unwrap());
-    let _stderr = collect(child.stderr.take().unwrap());
-    let _guard = Kill(child);
+    let (_guard, stdout, _stderr) = watch(&[
+        data.path().to_str().unwrap(),
+        "--templates",
+        templates.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     let rebuilt = || rebuilt_in(&stdout.lock().unwrap());
     wait_for("排出第一版", || rebuilt() >= 1);
 
@@ -262,26 +245,15 @@ fn a_document_over_the_memory_limit_fails_that_rebuild_and_watch_goes_on() {
     let templates = templates_with_booklet_line(
         "#if \"失控\" in data.meta.title { let s = \"x\"; for i in range(40) { s = s + s }; s.len() }",
     );
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
-        .args([
-            "watch",
-            data.path().to_str().unwrap(),
-            "--out",
-            out.path().to_str().unwrap(),
-            "--templates",
-            templates.path().to_str().unwrap(),
-            "--max-memory",
-            "512M",
-        ])
-        .current_dir(root())
-        .env_remove("JIANBAO_FONTS")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stdout = collect(child.stdout.take().unwrap());
-    let stderr = collect(child.stderr.take().unwrap());
-    let _guard = Kill(child);
+    let (_guard, stdout, stderr) = watch(&[
+        data.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--templates",
+        templates.path().to_str().unwrap(),
+        "--max-memory",
+        "512M",
+    ]);
     let booklet = out.path().join("商丘市-简报手册.pdf");
     wait_for("排出第一版", || {
         stdout.lock().unwrap().contains("已重排")
