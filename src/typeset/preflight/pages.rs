@@ -245,6 +245,8 @@ fn binding_name(b: Binding) -> &'static str {
 }
 
 /// 下部空出三分之一以上的页：版心的上下界取全文档正文行的最高与最低处。
+/// 一章的最后一页不算（issue 13 的规则）：下一章开头的标题、小标题和不可拆的图表在这一页放不下时，
+/// 下一章从新的一页开始，这一页下部的空白是应有的。
 fn empty_pages(layout: &Layout, cx: &Context, add: &mut Add) {
     let bottoms: Vec<f64> = layout
         .pages
@@ -268,7 +270,10 @@ fn empty_pages(layout: &Layout, cx: &Context, add: &mut Add) {
     let height = bottom - top;
     for (p, page) in layout.pages.iter().enumerate() {
         // 一页纸只有一页，查的就是它；最后一个有字的页不查，装订的手册的封面、封二也不查。
-        let exempt = !cx.one_page && (p >= last_text || (cx.binding != Binding::Sheet && p < 2));
+        let exempt = !cx.one_page
+            && (p >= last_text
+                || (cx.binding != Binding::Sheet && p < 2)
+                || starts_chapter(layout, p + 1));
         if exempt || page.is_blank() {
             continue;
         }
@@ -295,6 +300,16 @@ fn empty_pages(layout: &Layout, cx: &Context, add: &mut Add) {
             );
         }
     }
+}
+
+/// 第 `p` 页（从 0 数）的第一行正文是一级标题（一章的开头）。
+fn starts_chapter(layout: &Layout, p: usize) -> bool {
+    layout
+        .pages
+        .get(p)
+        .and_then(|page| page.body_lines().next())
+        .and_then(|(_, line)| line.owner.heading)
+        .is_some_and(|h| layout.headings[h].level == 1)
 }
 
 #[cfg(test)]
