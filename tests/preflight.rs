@@ -266,6 +266,10 @@ fn fixed_samples_pass_the_strict_layout_check() {
             "wangcang-2023-07",
             &["a4", "a5", "b5", "16k", "d16k", "32k"][..],
         ),
+        (
+            "wangcang-2023-06",
+            &["a4", "a5", "b5", "16k", "d16k", "32k"][..],
+        ),
         ("yangling-2023-10", &["a4", "a5", "d16k"][..]),
         ("cangnan-2022-10", &["a5", "b5", "16k", "32k"][..]),
     ] {
