@@ -32,7 +32,8 @@ pub use worker::{Load, serve};
 /// 工作进程的标志：值是内存上限（字节，0 为不限）。
 pub const WORKER_ENV: &str = "JIANBAO_WORKER";
 
-/// 默认的内存上限。示例手册的工作进程用一两百 MB；五百页、几千行表格的文档也在 1 GB 以内。
+/// 默认的内存上限。排示例数据的工作进程常驻约 200 MB；2000 章、760 页的手册峰值 540 MiB
+/// （README“速度与内存”）：正常的文档离上限很远，失控的模板几秒内就撞上它。
 pub const DEFAULT_MEMORY: u64 = 2 << 30;
 
 /// 本进程是工作进程时返回内存上限（None 为不限）。
