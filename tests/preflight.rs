@@ -298,26 +298,8 @@ fn fixed_samples_pass_the_strict_layout_check() {
 /// 前两条粘在一起，放不下就整章换页。
 #[test]
 fn shangqiu_has_no_large_white_area_on_any_paper_or_edition() {
-    for paper in jianbao::present::PAPERS {
-        let o = jianbao(&[
-            "check",
-            "data/shangqiu-2023",
-            "--layout",
-            "--paper",
-            paper,
-            "--format",
-            "json",
-        ]);
-        let found: serde_json::Value = serde_json::from_slice(&o.stdout)
-            .unwrap_or_else(|e| panic!("{paper}：{e}\n{}{}", stdout(&o), stderr(&o)));
-        let bad: Vec<&serde_json::Value> = found
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["rule"] != "squeezed")
-            .collect();
-        assert!(bad.is_empty(), "{paper}：{bad:#?}");
-    }
+    let bad = layout_findings_except_squeezed("data/shangqiu-2023");
+    assert!(bad.is_empty(), "{bad:#?}");
 }
 
 /// 一条要点下 16 项目标：目标框在行与行之间跨页，不整块挪到下一页（整块挪时 A4、A5、32 开空出 47–61%）；

@@ -312,26 +312,8 @@ fn new_samples_pass_the_layout_check_on_every_paper() {
         "wangcang-2023-06",
         "cangnan-2022-10",
     ] {
-        for paper in jianbao::present::PAPERS {
-            let o = jianbao(&[
-                "check",
-                data(sample).to_str().unwrap(),
-                "--layout",
-                "--paper",
-                paper,
-                "--format",
-                "json",
-            ]);
-            let found: serde_json::Value = serde_json::from_slice(&o.stdout)
-                .unwrap_or_else(|e| panic!("{sample} {paper}：{e}\n{}{}", stdout(&o), stderr(&o)));
-            let bad: Vec<&serde_json::Value> = found
-                .as_array()
-                .unwrap()
-                .iter()
-                .filter(|f| f["rule"] != "squeezed")
-                .collect();
-            assert!(bad.is_empty(), "{sample} {paper}：{bad:#?}");
-        }
+        let bad = layout_findings_except_squeezed(data(sample).to_str().unwrap());
+        assert!(bad.is_empty(), "{sample}：{bad:#?}");
     }
 }
 

@@ -484,10 +484,7 @@ fn run_measuring_tree(args: &[&str]) -> (std::process::Output, u64) {
             })
             .unwrap_or_default()
     }
-    let child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
-        .args(args)
-        .current_dir(root())
-        .env_remove("JIANBAO_FONTS")
+    let child = jianbao_command(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

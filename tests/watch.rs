@@ -4,7 +4,7 @@ mod common;
 
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -46,11 +46,7 @@ fn collect(mut r: impl Read + Send + 'static) -> Arc<Mutex<String>> {
 
 /// 启动 `jianbao watch <args>`，收集它的标准输出和标准错误；守卫被丢弃时结束它。
 fn watch(args: &[&str]) -> (Kill, Arc<Mutex<String>>, Arc<Mutex<String>>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_jianbao"))
-        .arg("watch")
-        .args(args)
-        .current_dir(root())
-        .env_remove("JIANBAO_FONTS")
+    let mut child = jianbao_command(&[&["watch"], args].concat())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -135,13 +135,36 @@ pub fn check_edited(file: &str, from: &str, to: &str) -> String {
 
 /// 在仓库根目录运行 jianbao 命令行。
 pub fn jianbao(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_jianbao"))
+    jianbao_command(args).output().expect("能运行 jianbao")
+}
+
+/// 在仓库根目录运行 jianbao 的命令（还没启动）：要边跑边看输出、发信号的测试用它。
+pub fn jianbao_command(args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_jianbao"));
+    command
         .args(args)
         .current_dir(root())
         // 用仓库里的 fonts/，不受开发者环境变量影响。
-        .env_remove("JIANBAO_FONTS")
-        .output()
-        .expect("能运行 jianbao")
+        .env_remove("JIANBAO_FONTS");
+    command
+}
+
+/// 在每种纸张上查一个数据集的版面（`check --layout --format json`），返回标点挤压以外的发现。
+pub fn layout_findings_except_squeezed(data: &str) -> Vec<(String, serde_json::Value)> {
+    let mut bad = Vec::new();
+    for paper in jianbao::present::PAPERS {
+        let o = jianbao(&[
+            "check", data, "--layout", "--paper", paper, "--format", "json",
+        ]);
+        let found: serde_json::Value = serde_json::from_slice(&o.stdout)
+            .unwrap_or_else(|e| panic!("{data} {paper}：{e}\n{}{}", stdout(&o), stderr(&o)));
+        for f in found.as_array().unwrap() {
+            if f["rule"] != "squeezed" {
+                bad.push((paper.to_string(), f.clone()));
+            }
+        }
+    }
+    bad
 }
 
 pub fn stderr(o: &Output) -> String {
