@@ -11,7 +11,7 @@ const HEAD: &str = r#"
 #set page(width: 120mm, height: 90mm, margin: 10mm)
 #set text(font: "Noto Serif SC", size: 10pt, lang: "zh", region: "cn")
 // 与手册模板相同：两端对齐时字距可略放宽，行中间的标点不必压窄。
-#set par(justify: true, justification-limits: (tracking: (min: 0em, max: 0.15em)))
+#set par(justify: true, justification-limits: (tracking: (min: 0em, max: 0.35em)))
 "#;
 
 fn cx() -> Context {
@@ -79,13 +79,23 @@ fn opening_quote_at_line_end() {
 
 #[test]
 fn punctuation_squeezed_inside_a_line() {
-    // 一行放不下十个字，字距又不许放宽：typst 把行中的两个逗号压窄来挤进去。
+    // 一行放不下十个字，字距又不许放宽：typst 把行中的两个逗号各压掉 0.3 字来挤进去。
     assert_found(
-        "#set par(justification-limits: (tracking: (min: 0em, max: 0em)))\n#block(width: 9.7em)[一二，三四，五六七八九十一二三]",
+        "#set par(justification-limits: (tracking: (min: 0em, max: 0em)))\n#block(width: 9.4em)[一二，三四，五六七八九十一二三]",
         &cx(),
         Rule::Squeezed,
         1,
     );
+}
+
+#[test]
+fn a_slight_squeeze_and_adjacent_punctuation_are_not_reported() {
+    // 两个逗号各压掉 0.1 字（看不出宽窄），以及“：《”相邻标点的挤压：都合乎规范。
+    let found = findings(
+        "#set par(justification-limits: (tracking: (min: 0em, max: 0em)))\n#block(width: 9.8em)[一二，三四，五六七八九十一二三]\n#block(width: 20em)[示例：《政府工作报告》要点]",
+        &cx(),
+    );
+    assert!(found.iter().all(|f| f.0 != Rule::Squeezed), "{found:?}");
 }
 
 #[test]
@@ -254,52 +264,16 @@ fn pale_accent_is_reported() {
     assert_found("正文。", &c, Rule::LowContrast, 0);
 }
 
-/// 修好的版面：这些样例、纸张和版本上，严格的版面检查没有任何发现。
-/// 其余组合只剩“标点挤压”（长治、郑州 32 开各一处，杨凌、苍南几处，商丘每种纸张 10–60 处），见 README“版面检查”。
+/// 郑州、长治、商丘的全部版本（商丘是全市版和 9 个县区版）在六种纸张上没有任何发现；另外四个样例见
+/// tests/recurring.rs，`init` 的四种数据集见 tests/init.rs。原先商丘有 44 处大片留白：县区的目标分解表不可拆，
+/// 连同小标题整块挪到下一页；“十个坚持”一章的标题、第一组小标题和前两条粘在一起，放不下就整章换页。
 /// 长治在 B5、16 开上第三章的末页空出三分之一以上（下一章开头是不可拆的图），那是一章的末页，按规则不报。
 #[test]
-fn fixed_samples_pass_the_strict_layout_check() {
-    for (sample, papers) in [
-        ("zhengzhou-2023", &["a4", "a5", "b5", "16k", "d16k"][..]),
-        ("changzhi-2023-11", &["a4", "a5", "b5", "16k", "d16k"][..]),
-        (
-            "wangcang-2023-07",
-            &["a4", "a5", "b5", "16k", "d16k", "32k"][..],
-        ),
-        (
-            "wangcang-2023-06",
-            &["a4", "a5", "b5", "16k", "d16k", "32k"][..],
-        ),
-        ("yangling-2023-10", &["a4", "a5", "d16k"][..]),
-        ("cangnan-2022-10", &["a5", "b5", "16k", "32k"][..]),
-    ] {
-        for paper in papers {
-            let dir = root().join("data").join(sample);
-            let o = jianbao(&[
-                "check",
-                dir.to_str().unwrap(),
-                "--layout",
-                "--strict",
-                "--paper",
-                paper,
-            ]);
-            assert!(
-                o.status.success(),
-                "{sample} {paper}：\n{}{}",
-                stdout(&o),
-                stderr(&o)
-            );
-        }
+fn the_first_samples_pass_the_layout_check_on_every_paper_and_edition() {
+    for sample in ["zhengzhou-2023", "changzhi-2023-11", "shangqiu-2023"] {
+        let bad = layout_findings(&format!("data/{sample}"));
+        assert!(bad.is_empty(), "{sample}：{bad:#?}");
     }
-}
-
-/// 商丘的全市版和 9 个县区版在六种纸张上：除了标点挤压没有任何发现。原先有 44 处大片留白：
-/// 县区的目标分解表不可拆，连同小标题整块挪到下一页；“十个坚持”一章的标题、第一组小标题和
-/// 前两条粘在一起，放不下就整章换页。
-#[test]
-fn shangqiu_has_no_large_white_area_on_any_paper_or_edition() {
-    let bad = layout_findings_except_squeezed("data/shangqiu-2023");
-    assert!(bad.is_empty(), "{bad:#?}");
 }
 
 /// 一条要点下 16 项目标：目标框在行与行之间跨页，不整块挪到下一页（整块挪时 A4、A5、32 开空出 47–61%）；

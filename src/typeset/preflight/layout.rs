@@ -30,8 +30,8 @@ pub struct Run {
     pub text: String,
     pub family: String,
     pub owner: Owner,
-    /// 行中间被挤成半个字宽的标点（，。、；：？！后面紧跟着文字）。
-    pub squeezed: Option<char>,
+    /// 行中间被明显压窄的标点（，。、；：？！后面紧跟着文字）和它剩下的宽度（字宽的几分之几）。
+    pub squeezed: Option<(char, f64)>,
     /// 所在的容器（段落所在的块、表格的单元格、卡片）：比一行字高得多的最内层帧。
     /// 同一段落的各行在同一容器里；行内的盒子（数字连单位、引号）只有一行高，不算容器。
     pub container: usize,
@@ -273,21 +273,27 @@ impl Walker {
 }
 
 /// 行中间被挤窄的全角标点：typst 排两端对齐的行时，会把一行里的标点都压窄一些来挤进一个字。
-/// 标点后面紧跟着非标点的字才算（行末和两个标点相连时压窄是规范允许的）。
-fn squeezed(t: &typst::text::TextItem) -> Option<char> {
+/// 标点后面紧跟着非标点的字才算（行末和两个标点相连时压窄是规范允许的，如“：《”“。”）。
+/// 压掉不到四分之一字的不算：为了避头尾把一行里的标点稍稍挤进，是 clreq“行内调整”的常规做法，
+/// 印出来看不出宽窄；压掉四分之一字以上（直到半个字宽）才看得出同一段里的逗号宽窄不一。
+const SQUEEZED_BELOW: f64 = 0.75;
+
+fn squeezed(t: &typst::text::TextItem) -> Option<(char, f64)> {
     let glyphs = &t.glyphs;
     for (k, g) in glyphs.iter().enumerate() {
         let Some(c) = t.text[g.range()].chars().next() else {
             continue;
         };
-        if !"，。、；：？！".contains(c) || g.x_advance.get() > 0.9 {
+        let width = g.x_advance.get();
+        if !"，。、；：？！".contains(c) || width > SQUEEZED_BELOW {
             continue;
         }
         let next = glyphs
             .get(k + 1)
             .and_then(|n| t.text[n.range()].chars().next());
-        if next.is_some_and(|n| !"，。、；：？！”’）》」』】…—".contains(n)) {
-            return Some(c);
+        if next.is_some_and(|n| !"，。、；：？！”’）》」』】…—（《“‘「『【〔〈".contains(n))
+        {
+            return Some((c, width));
         }
     }
     None

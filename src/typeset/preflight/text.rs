@@ -51,7 +51,9 @@ pub fn check(layout: &Layout, cx: &Context, add: &mut Add) {
         // 每行只报一次：同一行的几段文字里有一处挤窄就够了。
         let mut reported: Vec<(i64, i64)> = Vec::new();
         for r in page.runs.iter().filter(|r| !r.owner.running) {
-            let Some(c) = r.squeezed else { continue };
+            let Some((c, width)) = r.squeezed else {
+                continue;
+            };
             let key = ((r.y * 2.0).round() as i64, r.container as i64);
             if reported.contains(&key) {
                 continue;
@@ -63,7 +65,9 @@ pub fn check(layout: &Layout, cx: &Context, add: &mut Add) {
                 r.x0,
                 r.y,
                 r.text.trim(),
-                format!("行中间的“{c}”被压成半个字宽，同一段里标点宽窄不一"),
+                format!(
+                    "行中间的“{c}”被压窄到 {width:.2} 个字宽（全角标点应占一个字宽），同一段里标点宽窄不一"
+                ),
             );
         }
         for (_, line) in page.body_lines() {
