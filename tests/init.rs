@@ -79,6 +79,21 @@ fn every_kind_builds_as_generated_from_inside_the_new_folder() {
     );
 }
 
+/// `init` 写出的四种数据集（全市版和 4 个示例县区版）在六种纸张上过版面检查，什么也不许有：
+/// 用户的第一份简报就是付印的样子。学习资料和政府工作报告要点在 A5 上原先把“目标任务一览表”的章标题
+/// 留在页尾（表头连两行放不下，表格换页，标题没跟过去）。
+#[test]
+fn every_kind_passes_the_layout_check_on_every_paper() {
+    let tmp = tempfile::tempdir().unwrap();
+    for kind in ["学习资料", "简报", "政府工作报告要点", "统计分析"] {
+        let dir = tmp.path().join(kind);
+        let o = jianbao(&["init", dir.to_str().unwrap(), "--kind", kind]);
+        assert!(o.status.success(), "{kind}: {}", stderr(&o));
+        let bad = layout_findings(dir.to_str().unwrap());
+        assert!(bad.is_empty(), "{kind}：{bad:#?}");
+    }
+}
+
 #[test]
 fn county_table_template_has_the_columns_and_a_readme_sheet() {
     use calamine::{Reader, Xlsx, open_workbook};
