@@ -308,8 +308,9 @@ proptest! {
                 Err(p) => assert_clear(&p, &c),
             }
             match project.render(&engine, &project.view, kind) {
-                // 版面检查：已修好的各类毛病在随机内容上也不出现。还没修好的“大片留白”“标点挤压”，以及随机内容上偶有的
-                // “孤字”（typst 的断行代价不是硬性规定）不在此列（见 README“版面检查”）；随机拼的字没有词，
+                // 版面检查：已修好的各类毛病（含标点挤压，本地跑过 1000 例）在随机内容上也不出现。“大片留白”不在此列：
+                // 随机大纲常只有一两项指标，一页纸内容少到放大 1.5 倍也填不满（本地 300 例中第一例就是，空出 73%）；
+                // 随机内容上偶有的“孤字”（typst 的断行代价不是硬性规定）也不在此列（见 README“版面检查”）；随机拼的字没有词，
                 // 标题找不到词间断处是对的（检查会请用户写 title_lines），也不在此列。
                 Ok(r) => {
                     use jianbao::typeset::preflight::Rule;
@@ -319,7 +320,7 @@ proptest! {
                         .filter(|f| {
                             !matches!(
                                 f.rule,
-                                Rule::EmptyPage | Rule::Squeezed | Rule::SplitTitle | Rule::Runt
+                                Rule::EmptyPage | Rule::SplitTitle | Rule::Runt
                             )
                         })
                         .map(|f| f.to_string())
