@@ -268,3 +268,36 @@ fn signature_date_sits_four_characters_in_and_target_numbers_continue() {
         "编号应连续：{numbers:?}"
     );
 }
+
+/// 署名齐全的四个样例用公文模板排：版面检查只报缺仿宋、小标宋两种字体（随附的字体里没有，
+/// 报出角色和加字体的办法），此外什么也没有——郑州原先有一处孤字“以｜上。”。
+#[test]
+fn every_sample_with_an_issuer_sets_cleanly_in_gongwen_except_the_missing_fonts() {
+    for sample in [
+        "zhengzhou-2023",
+        "shangqiu-2023",
+        "changzhi-2023-11",
+        "cangnan-2022-10",
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        let o = jianbao(&[
+            "build",
+            &format!("data/{sample}"),
+            "--template",
+            "gongwen",
+            "--out",
+            out.path().to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{sample}：{}", stderr(&o));
+        let err = stderr(&o);
+        let findings: Vec<&str> = err.lines().filter(|l| l.contains('【')).collect();
+        assert_eq!(findings.len(), 2, "{sample}：{err}");
+        assert!(
+            findings
+                .iter()
+                .all(|l| l.contains("【字体回退】") && l.contains("--font-path")),
+            "{sample}：{err}"
+        );
+        assert!(err.contains("仿宋（fangsong 角色）") && err.contains("小标宋（title 角色）"));
+    }
+}

@@ -76,7 +76,7 @@ fn block() -> impl Strategy<Value = BlockSpec> {
             count(10).prop_map(BlockKind::Facts),
             any::<bool>().prop_map(BlockKind::Indicators),
             (count(14), any::<bool>()).prop_map(|(n, b)| BlockKind::Trend(n, b)),
-            (count(25), 1usize..6).prop_map(|(r, c)| BlockKind::Table(r, c)),
+            (count(25), 1usize..15).prop_map(|(r, c)| BlockKind::Table(r, c)),
             Just(BlockKind::Tasks),
             Just(BlockKind::Targets),
         ],
@@ -271,7 +271,7 @@ fn assert_clear(p: &Problems, case: &Case) {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(24),
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(200),
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
