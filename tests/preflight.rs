@@ -99,6 +99,23 @@ fn a_slight_squeeze_and_adjacent_punctuation_are_not_reported() {
 }
 
 #[test]
+fn a_narrow_western_quote_in_chinese_text_is_reported() {
+    // 霞鹜文楷的引号是 0.35 字宽的西文引号：夹在汉字中间，同一段里的标点宽窄不一。
+    assert_found(
+        "#text(font: \"LXGW WenKai\")[要锚定“两个确保”持续实施]",
+        &cx(),
+        Rule::Squeezed,
+        1,
+    );
+    // 借宋体的全角引号：不报。
+    let found = findings(
+        "#text(font: ((name: \"Noto Serif SC\", covers: regex(\"[“”]\")), \"LXGW WenKai\"))[要锚定“两个确保”持续实施]",
+        &cx(),
+    );
+    assert!(found.iter().all(|f| f.0 != Rule::Squeezed), "{found:?}");
+}
+
+#[test]
 fn lone_character_on_the_last_line() {
     assert_found(
         "一二三四五六七八九十一二三四五六七八九十#linebreak()完。",

@@ -273,26 +273,34 @@ impl Walker {
 }
 
 /// 行中间被挤窄的全角标点：typst 排两端对齐的行时，会把一行里的标点都压窄一些来挤进一个字。
-/// 标点后面紧跟着非标点的字才算（行末和两个标点相连时压窄是规范允许的，如“：《”“。”）。
+/// 只算挨着汉字的那一边被压掉的：逗号、句号和后引号、后括号看后面的字，前引号、前括号看前面的字
+/// （行首行末和两个标点相连时压窄是规范允许的，如“：《”“。”）。
 /// 压掉不到四分之一字的不算：为了避头尾把一行里的标点稍稍挤进，是 clreq“行内调整”的常规做法，
-/// 印出来看不出宽窄；压掉四分之一字以上（直到半个字宽）才看得出同一段里的逗号宽窄不一。
+/// 印出来看不出宽窄；压掉四分之一字以上（直到半个字宽）才看得出同一段里的标点宽窄不一。
 const SQUEEZED_BELOW: f64 = 0.75;
+const CLOSING: &str = "，。、；：？！”’）》」』】";
+const OPENING: &str = "“‘（《「『【";
+const PUNCT: &str = "，。、；：？！”’）》」』】…—（《“‘「『【〔〈〕〉";
 
 fn squeezed(t: &typst::text::TextItem) -> Option<(char, f64)> {
     let glyphs = &t.glyphs;
+    let first = |k: usize| glyphs.get(k).and_then(|g| t.text[g.range()].chars().next());
     for (k, g) in glyphs.iter().enumerate() {
-        let Some(c) = t.text[g.range()].chars().next() else {
+        let Some(c) = first(k) else {
             continue;
         };
         let width = g.x_advance.get();
-        if !"，。、；：？！".contains(c) || width > SQUEEZED_BELOW {
+        if width > SQUEEZED_BELOW {
             continue;
         }
-        let next = glyphs
-            .get(k + 1)
-            .and_then(|n| t.text[n.range()].chars().next());
-        if next.is_some_and(|n| !"，。、；：？！”’）》」』】…—（《“‘「『【〔〈".contains(n))
-        {
+        let beside = if CLOSING.contains(c) {
+            first(k + 1)
+        } else if OPENING.contains(c) {
+            k.checked_sub(1).and_then(first)
+        } else {
+            None
+        };
+        if beside.is_some_and(|n| !PUNCT.contains(n)) {
             return Some((c, width));
         }
     }
