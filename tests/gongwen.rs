@@ -166,9 +166,12 @@ fn gongwen_notice_follows_gb_t_9704_geometry() {
             // 只数全是汉字和中文标点的满行；相邻的两个标点 typst 会挤成一格半，这样的行不数。
             let chars: Vec<char> = l.text.chars().collect();
             let squeezed = chars.windows(2).any(|w| is_punct(w[0]) && is_punct(w[1]));
+            // 两端对齐：放不下后面的数字时，一行会少一两个字、字距略宽；多于 28 字则是字被挤窄了。
             if full && !squeezed && chars.iter().all(|c| !c.is_ascii()) {
-                assert_eq!(chars.len(), CHARS, "第{}页满行“{}”", page + 1, l.text);
-                full_lines += 1;
+                assert!(chars.len() <= CHARS, "第{}页满行“{}”", page + 1, l.text);
+                if chars.len() == CHARS {
+                    full_lines += 1;
+                }
             }
         }
     }
@@ -269,10 +272,10 @@ fn signature_date_sits_four_characters_in_and_target_numbers_continue() {
     );
 }
 
-/// 署名齐全的四个样例用公文模板排：版面检查只报缺仿宋、小标宋两种字体（随附的字体里没有，
-/// 报出角色和加字体的办法），此外什么也没有——郑州原先有一处孤字“以｜上。”。
+/// 署名齐全的四个样例用公文模板排：正文是随附的朱雀仿宋，引号全角；版面检查只报缺小标宋
+/// （随附的字体里没有，报出角色和加字体的办法），此外什么也没有——郑州原先有一处孤字“以｜上。”。
 #[test]
-fn every_sample_with_an_issuer_sets_cleanly_in_gongwen_except_the_missing_fonts() {
+fn every_sample_with_an_issuer_sets_cleanly_in_gongwen_except_the_missing_title_font() {
     for sample in [
         "zhengzhou-2023",
         "shangqiu-2023",
@@ -291,13 +294,63 @@ fn every_sample_with_an_issuer_sets_cleanly_in_gongwen_except_the_missing_fonts(
         assert!(o.status.success(), "{sample}：{}", stderr(&o));
         let err = stderr(&o);
         let findings: Vec<&str> = err.lines().filter(|l| l.contains('【')).collect();
-        assert_eq!(findings.len(), 2, "{sample}：{err}");
+        assert_eq!(findings.len(), 1, "{sample}：{err}");
         assert!(
-            findings
-                .iter()
-                .all(|l| l.contains("【字体回退】") && l.contains("--font-path")),
+            findings[0].contains("【字体回退】")
+                && findings[0].contains("小标宋（title 角色）")
+                && findings[0].contains("--font-path"),
             "{sample}：{err}"
         );
-        assert!(err.contains("仿宋（fangsong 角色）") && err.contains("小标宋（title 角色）"));
+        let pdf = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.to_string_lossy().ends_with("-gongwen.pdf"))
+            .unwrap();
+        let fonts = pdf_fonts(&pdf);
+        assert!(
+            fonts.iter().any(|f| f.name.contains("ZhuqueFangsong")),
+            "{sample}：正文应是仿宋：{fonts:?}"
+        );
     }
+}
+
+/// 公文正文里的中文引号占一个字宽：随附的朱雀仿宋默认给西文窄引号（约 ⅓ 字宽），模板用 fwid 特性取全角字形。
+#[test]
+fn quotes_in_the_fangsong_body_take_a_full_character_width() {
+    use typst::layout::{Frame, FrameItem};
+    fn visit(frame: &Frame, f: &mut dyn FnMut(&typst::text::TextItem)) {
+        for (_, item) in frame.items() {
+            match item {
+                FrameItem::Group(g) => visit(&g.frame, f),
+                FrameItem::Text(t) => f(t),
+                _ => {}
+            }
+        }
+    }
+    let t = notice();
+    let mut widths = Vec::new();
+    for page in t.doc.pages() {
+        visit(&page.frame, &mut |text| {
+            if !text.font.info().family.contains("Zhuque") {
+                return;
+            }
+            for g in &text.glyphs {
+                let s = &text.text[g.range()];
+                if s.chars().any(|c| "“”‘’".contains(c)) {
+                    widths.push((s.to_owned(), g.x_advance.get()));
+                }
+            }
+        });
+    }
+    assert!(widths.len() >= 10, "样例正文里的引号太少：{widths:?}");
+    // 窄引号约 0.33 字宽；与相邻标点挤在一起（如“、“”）的全角引号是半个字宽，合乎规范。
+    assert!(
+        widths.iter().all(|(_, w)| *w >= 0.5 - 1e-6),
+        "仿宋正文里有窄引号：{widths:?}"
+    );
+    let full = widths.iter().filter(|(_, w)| *w > 0.95).count();
+    assert!(
+        full * 10 >= widths.len() * 9,
+        "引号大多应占一个字宽：{widths:?}"
+    );
 }

@@ -220,7 +220,8 @@ pub struct FontRoles {
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>")]
     pub kai: Option<Vec<Spanned<String>>>,
-    /// 仿宋角色（公文正文），默认 Noto Serif SC；正式公文请用 --font-path 加入仿宋_GB2312 并写在这里。
+    /// 仿宋角色（公文正文），默认随附的朱雀仿宋（Zhuque Fangsong），它没有的字用 Noto Serif SC；
+    /// 要用仿宋_GB2312 等商业字体时，用 --font-path 加入并写在这里。
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>")]
     pub fangsong: Option<Vec<Spanned<String>>>,
@@ -236,19 +237,23 @@ pub type LocatedFamilies = Vec<(String, Option<std::ops::Range<usize>>)>;
 impl FontRoles {
     /// 各角色的字体族（数据写的，或默认）及其在 meta.toml 中的位置（默认值没有位置）。
     pub fn resolved(&self) -> Vec<(&'static str, LocatedFamilies)> {
-        let role = |v: &Option<Vec<Spanned<String>>>, default: &str| match v {
+        let role = |v: &Option<Vec<Spanned<String>>>, default: &[&str]| match v {
             Some(list) => list
                 .iter()
                 .map(|s| (s.get_ref().trim().to_owned(), Some(s.span())))
                 .collect(),
-            None => vec![(default.to_owned(), None)],
+            None => default.iter().map(|f| ((*f).to_owned(), None)).collect(),
         };
         vec![
-            ("song", role(&self.song, "Noto Serif SC")),
-            ("hei", role(&self.hei, "Noto Sans SC")),
-            ("kai", role(&self.kai, "LXGW WenKai")),
-            ("fangsong", role(&self.fangsong, "Noto Serif SC")),
-            ("title", role(&self.title, "Noto Serif SC")),
+            ("song", role(&self.song, &["Noto Serif SC"])),
+            ("hei", role(&self.hei, &["Noto Sans SC"])),
+            ("kai", role(&self.kai, &["LXGW WenKai"])),
+            // 朱雀仿宋有 GB 2312 的全部汉字，另有约四千字；更少见的字用宋体补上，而不是报错。
+            (
+                "fangsong",
+                role(&self.fangsong, &["Zhuque Fangsong", "Noto Serif SC"]),
+            ),
+            ("title", role(&self.title, &["Noto Serif SC"])),
         ]
     }
 }

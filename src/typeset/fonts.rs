@@ -36,7 +36,12 @@ fn has_fonts(dir: &Path) -> bool {
 }
 
 /// 随附字体目录中的字体族：主题不写字体时用它们。
-pub const BUNDLED_FAMILIES: [&str; 3] = ["Noto Serif SC", "Noto Sans SC", "LXGW WenKai"];
+pub const BUNDLED_FAMILIES: [&str; 4] = [
+    "Noto Serif SC",
+    "Noto Sans SC",
+    "LXGW WenKai",
+    "Zhuque Fangsong",
+];
 
 /// 环境变量 JIANBAO_FONTS 指向的目录：给了就必须能用，不能悄悄换成别处的字体，
 /// 也不能等到排版时才怪到数据的主题设置上。
