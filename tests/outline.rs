@@ -310,7 +310,8 @@ proptest! {
             match project.render(&engine, &project.view, kind) {
                 // 版面检查：已修好的各类毛病（含标点挤压，本地跑过 1000 例）在随机内容上也不出现。“大片留白”不在此列：
                 // 随机大纲常只有一两项指标，一页纸内容少到放大 1.5 倍也填不满（本地 300 例中第一例就是，空出 73%）；
-                // 手册里也偶有：不可拆的图表（如接连两张走势图）排到页尾放不下，整张换页，本页空出 35–37%（几十例中就有一例）；
+                // 手册里也偶有：不可拆的图表排到页尾放不下，整张换页，本页空出三分之一多。高过版心三分之一的增速图现在可分页，
+                // A5 的走势图矮到 32 毫米，同一种子的 300 例中由 4 例减到 1 例（两行的块标题连同走势图，本页空出 37%）；
                 // 随机内容上偶有的“孤字”（typst 的断行代价不是硬性规定）也不在此列（见 README“版面检查”）；随机拼的字没有词，
                 // 标题找不到词间断处是对的（检查会请用户写 title_lines），也不在此列。
                 Ok(r) => {
@@ -641,4 +642,29 @@ fn enlarged_summary_cards_keep_their_figures_inside() {
         .map(|f| f.to_string())
         .collect();
     assert!(overlaps.is_empty(), "{overlaps:#?}");
+}
+
+/// 随机大纲找到的一例（tests/fixtures/tall-growth-chart）：卡片之后接 15 项的增速图，比 A5 版心的三分之一还高。
+/// 原先整块换页，本页下部空出 34%；现在它在两项之间分页，图名在下一页重复。矮的图仍整块不拆（示例数据的版面不变）。
+#[test]
+fn a_growth_chart_taller_than_a_third_of_the_page_splits_instead_of_leaving_it_a_third_empty() {
+    use jianbao::typeset::preflight::Rule;
+    let project = load(&root().join("tests/fixtures/tall-growth-chart"));
+    let engine = engine(&project);
+    let r = project
+        .render(&engine, &project.view, Kind::Booklet)
+        .unwrap_or_else(|p| panic!("{p}"));
+    let empty: Vec<String> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::EmptyPage)
+        .map(|f| f.to_string())
+        .collect();
+    assert!(empty.is_empty(), "{empty:?}");
+    let title = "主要指标增速（%）";
+    let with_title = pages(&project, &engine, Kind::Booklet)
+        .iter()
+        .filter(|p| p.contains(title))
+        .count();
+    assert_eq!(with_title, 2, "增速图应分在两页，图名各印一次");
 }
