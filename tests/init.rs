@@ -91,6 +91,23 @@ fn every_kind_passes_the_layout_check_on_every_paper() {
         assert!(o.status.success(), "{kind}: {}", stderr(&o));
         let bad = layout_findings(dir.to_str().unwrap());
         assert!(bad.is_empty(), "{kind}：{bad:#?}");
+        // 公文模板：正文排成随附的朱雀仿宋（init 写出的主题也点名它），只缺小标宋（没有开源的）。
+        let out = tmp.path().join(format!("{kind}-公文"));
+        let o = jianbao(&[
+            "build",
+            dir.to_str().unwrap(),
+            "--template",
+            "gongwen",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{kind}: {}", stderr(&o));
+        let err = stderr(&o);
+        let findings: Vec<&str> = err.lines().filter(|l| l.contains('【')).collect();
+        assert!(
+            findings.len() == 1 && findings[0].contains("小标宋（title 角色）"),
+            "{kind}：{err}"
+        );
     }
 }
 
