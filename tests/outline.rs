@@ -312,7 +312,7 @@ proptest! {
                 // 随机大纲常只有一两项指标，一页纸内容少到放大 1.5 倍也填不满（本地 300 例中第一例就是，空出 73%）；
                 // 手册里也偶有：不可拆的图表排到页尾放不下，整张换页，本页空出三分之一多。高过版心三分之一的增速图现在可分页，
                 // A5 的走势图矮到 32 毫米，同一种子的 300 例中由 4 例减到 1 例（两行的块标题连同走势图，本页空出 37%）；
-                // 随机内容上偶有的“孤字”（typst 的断行代价不是硬性规定）也不在此列（见 README“版面检查”）；随机拼的字没有词，
+                // “孤字”在此列：原先偶有的几例是一页纸任务里自成一格的编号“3.”，检查误报，已改（本地 1800 例无一）。随机拼的字没有词，
                 // 标题找不到词间断处是对的（检查会请用户写 title_lines），也不在此列。
                 Ok(r) => {
                     use jianbao::typeset::preflight::Rule;
@@ -320,10 +320,7 @@ proptest! {
                         .findings
                         .iter()
                         .filter(|f| {
-                            !matches!(
-                                f.rule,
-                                Rule::EmptyPage | Rule::SplitTitle | Rule::Runt
-                            )
+                            !matches!(f.rule, Rule::EmptyPage | Rule::SplitTitle)
                         })
                         .map(|f| f.to_string())
                         .collect();

@@ -126,6 +126,22 @@ fn lone_character_on_the_last_line() {
 }
 
 #[test]
+fn an_item_number_in_a_column_of_its_own_is_not_a_lone_character() {
+    // 一页纸的任务：编号一格、条文一格，两条一行；第三条的编号“3.”自成一“行”，不是上一条的孤字。
+    let item = |n: &str, t: &str| format!("grid(columns: (2.6em, 1fr), [{n}], [{t}])");
+    let found = findings(
+        &format!(
+            "#grid(columns: (1fr, 1fr), column-gutter: 1.2em, row-gutter: 0.55em, {}, {}, {})",
+            item("1.", "经生投面县量建口"),
+            item("2.", "益工新代目民务全系"),
+            item("3.", "改资推区效设创现项定")
+        ),
+        &cx(),
+    );
+    assert!(found.iter().all(|f| f.0 != Rule::Runt), "{found:?}");
+}
+
+#[test]
 fn number_split_from_its_unit() {
     assert_found(
         "会议于二〇二三年召开，时间是2022#linebreak()年12月14日。",

@@ -37,6 +37,19 @@ fn is_punct(c: char) -> bool {
 }
 
 /// 字数（不算标点和空白）。
+/// 条目编号（“3.”“（三）”“3、”）：编号与条文分在两格时，编号自成一“行”，它不是段末的孤字。
+fn is_item_number(s: &str) -> bool {
+    let s = s.trim();
+    let core = s
+        .trim_start_matches(['（', '('])
+        .trim_end_matches(['.', '、', '．', '）', ')']);
+    core.len() < s.len()
+        && !core.is_empty()
+        && core
+            .chars()
+            .all(|c| c.is_ascii_digit() || "〇一二三四五六七八九十百".contains(c))
+}
+
 fn letters(s: &str) -> usize {
     s.chars()
         .filter(|c| !c.is_whitespace() && !is_punct(*c))
@@ -150,7 +163,12 @@ fn runt(prev: &Line, line: &Line, p: usize, add: &mut Add) {
     let title = line.owner.heading.is_some() || line.owner.title.is_some();
     let limit = if title { 2 } else { 1 };
     let n = letters(&line.text);
-    if n == 0 || n > limit || prev.width() < 4.0 * prev.size || line.width() > 0.5 * prev.width() {
+    if n == 0
+        || n > limit
+        || is_item_number(&line.text)
+        || prev.width() < 4.0 * prev.size
+        || line.width() > 0.5 * prev.width()
+    {
         return;
     }
     add(
