@@ -178,6 +178,23 @@ fn heading_at_the_foot_of_a_page() {
 }
 
 #[test]
+fn a_one_line_section_followed_only_by_the_colophon_is_not_at_the_foot() {
+    // 一节只有一行，整节在本页；下一页只有文末的落款（<jb-end>，随机大纲找到的一例）。
+    let body = |end: &str| {
+        format!(
+            "#show heading: set block(sticky: false)\n甲\n#v(48mm)\n= 工作回顾\n一行。\n#block(breakable: false, height: 30mm)[落款]{end}"
+        )
+    };
+    let found = findings(&body("<jb-end>"), &cx());
+    assert!(
+        !found.iter().any(|(r, _)| *r == Rule::HeadingAtFoot),
+        "{found:?}"
+    );
+    // 下一页接着的是正文（不是落款）：这一节还没完，标题下只有一行，是背题。
+    assert_found(&body(""), &cx(), Rule::HeadingAtFoot, 1);
+}
+
+#[test]
 fn a_level_with_one_numbered_item() {
     assert_found(
         "= 一、总体要求\n== （一）会议主要任务\n正文。\n= 二、工作回顾\n正文。",

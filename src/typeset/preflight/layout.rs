@@ -19,6 +19,8 @@ pub const TITLE: &str = "jb-title";
 pub const REQUIRES: &str = "jb-requires";
 /// 表题、框题：不得落在页尾。
 pub const CAPTION: &str = "jb-caption";
+/// 文末（会议、资料来源、落款，`<jb-end>`）：不属于前面任何一节。
+pub const END: &str = "jb-end";
 
 /// 一段排好的文字（一个字体、一种字号的一串字形）。坐标为页面上的点（pt），原点在左上角。
 #[derive(Debug, Clone)]
@@ -45,6 +47,7 @@ pub struct Owner {
     pub title: Option<usize>,
     pub caption: Option<usize>,
     pub running: bool,
+    pub end: bool,
 }
 
 /// 一行：同一基线上首尾相接的文字。
@@ -119,6 +122,7 @@ enum Open {
     Title(usize),
     Caption(usize),
     Running,
+    End,
     Other,
 }
 
@@ -143,6 +147,7 @@ impl Walker {
                 Open::Title(i) => o.title = Some(i),
                 Open::Caption(i) => o.caption = Some(i),
                 Open::Running => o.running = true,
+                Open::End => o.end = true,
                 Open::Other => {}
             }
         }
@@ -178,6 +183,7 @@ impl Walker {
                         self.captions += 1;
                         Open::Caption(self.captions - 1)
                     }
+                    Some(END) => Open::End,
                     _ if content.is::<HeadingElem>() => {
                         let level = match content.get_by_name("level") {
                             Ok(Value::Int(n)) => n.max(1) as usize,

@@ -34,10 +34,10 @@ fn heading_at_foot(layout: &Layout, add: &mut Add) {
             }
             let after = rest.iter().filter(|l| l.y > line.y + 0.5).count();
             let next = layout.pages[p + 1..].iter().find(|q| !q.is_blank());
-            // 这一节只有一行、整节都在本页（下一页从新的标题开始）：不是背题。
+            // 这一节只有一行、整节都在本页（下一页从新的标题或文末的落款开始）：不是背题。
             let section_done = next
                 .and_then(|q| q.body_lines().next())
-                .is_some_and(|(_, l)| l.owner.heading.is_some());
+                .is_some_and(|(_, l)| l.owner.heading.is_some() || l.owner.end);
             if after < 2 && next.is_some() && !(after == 1 && section_done) {
                 add(
                     Rule::HeadingAtFoot,
