@@ -317,20 +317,12 @@ fn every_sample_with_an_issuer_sets_cleanly_in_gongwen_except_the_missing_title_
 /// 公文正文里的中文引号占一个字宽：随附的朱雀仿宋默认给西文窄引号（约 ⅓ 字宽），模板用 fwid 特性取全角字形。
 #[test]
 fn quotes_in_the_fangsong_body_take_a_full_character_width() {
-    use typst::layout::{Frame, FrameItem};
-    fn visit(frame: &Frame, f: &mut dyn FnMut(&typst::text::TextItem)) {
-        for (_, item) in frame.items() {
-            match item {
-                FrameItem::Group(g) => visit(&g.frame, f),
-                FrameItem::Text(t) => f(t),
-                _ => {}
-            }
-        }
-    }
+    use typst::layout::FrameItem;
     let t = notice();
     let mut widths = Vec::new();
     for page in t.doc.pages() {
-        visit(&page.frame, &mut |text| {
+        inspect::walk(&page.frame, &mut |item| {
+            let FrameItem::Text(text) = item else { return };
             if !text.font.info().family.contains("Zhuque") {
                 return;
             }

@@ -277,7 +277,8 @@ fn walk_placed(frame: &Frame, ts: Transform, f: &mut impl FnMut(Transform, Point
     }
 }
 
-fn walk(frame: &Frame, f: &mut impl FnMut(&FrameItem)) {
+/// 依次访问帧（和其中各组）里的每一项。
+pub fn walk(frame: &Frame, f: &mut impl FnMut(&FrameItem)) {
     for (_, item) in frame.items() {
         if let FrameItem::Group(g) = item {
             walk(&g.frame, f);

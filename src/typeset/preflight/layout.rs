@@ -32,7 +32,7 @@ pub struct Run {
     pub text: String,
     pub family: String,
     pub owner: Owner,
-    /// 行中间被明显压窄的标点（，。、；：？！后面紧跟着文字）和它剩下的宽度（字宽的几分之几）。
+    /// 行中间挨着汉字的一边被明显压窄的全角标点（见 `squeezed`）和它剩下的宽度（字宽的几分之几）。
     pub squeezed: Option<(char, f64)>,
     /// 所在的容器（段落所在的块、表格的单元格、卡片）：比一行字高得多的最内层帧。
     /// 同一段落的各行在同一容器里；行内的盒子（数字连单位、引号）只有一行高，不算容器。
@@ -284,9 +284,9 @@ impl Walker {
 /// 压掉不到四分之一字的不算：为了避头尾把一行里的标点稍稍挤进，是 clreq“行内调整”的常规做法，
 /// 印出来看不出宽窄；压掉四分之一字以上（直到半个字宽）才看得出同一段里的标点宽窄不一。
 const SQUEEZED_BELOW: f64 = 0.75;
+/// typst 会压窄的全角标点：后一类看后面的字，前一类看前面的字。
 const CLOSING: &str = "，。、；：？！”’）》」』】";
 const OPENING: &str = "“‘（《「『【";
-const PUNCT: &str = "，。、；：？！”’）》」』】…—（《“‘「『【〔〈〕〉";
 
 fn squeezed(t: &typst::text::TextItem) -> Option<(char, f64)> {
     let glyphs = &t.glyphs;
@@ -306,7 +306,7 @@ fn squeezed(t: &typst::text::TextItem) -> Option<(char, f64)> {
         } else {
             None
         };
-        if beside.is_some_and(|n| !PUNCT.contains(n)) {
+        if beside.is_some_and(|n| !super::text::is_punct(n)) {
             return Some((c, width));
         }
     }

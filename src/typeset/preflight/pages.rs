@@ -288,6 +288,13 @@ fn empty_pages(layout: &Layout, cx: &Context, add: &mut Add) {
             empty
         };
         if empty > 1.0 / 3.0 {
+            // 一页纸的字号和间距已放大到上限：空白是内容少，要在数据里补，模板调不出来。
+            let why = if cx.one_page {
+                "一页纸的内容少，字号和间距放大到上限也排不满；\
+                 可在 meta.toml 的 [summary] 中多排几块（如任务、量化目标、叙述）"
+            } else {
+                "下一页开头的内容（不可拆的图、表格的表头连同头两行，或标题连同其后几行）在本页放不下，整块换了页"
+            };
             let last = page.body_lines().last().map(|(_, l)| l.clone());
             let (x, text) = last.map_or((0.0, String::new()), |l| (l.x0, l.text));
             add(
@@ -296,19 +303,7 @@ fn empty_pages(layout: &Layout, cx: &Context, add: &mut Add) {
                 x,
                 low,
                 text.trim(),
-                if cx.one_page {
-                    // 一页纸的字号和间距已放大到上限：空白是内容少，要在数据里补，模板调不出来。
-                    format!(
-                        "本页下部空出 {:.0}%：一页纸的内容少，字号和间距放大到上限也排不满；\
-                         可在 meta.toml 的 [summary] 中多排几块（如任务、量化目标、叙述）",
-                        empty * 100.0
-                    )
-                } else {
-                    format!(
-                        "本页下部空出 {:.0}%：下一页开头的内容（不可拆的图、表格的表头连同头两行，或标题连同其后几行）在本页放不下，整块换了页",
-                        empty * 100.0
-                    )
-                },
+                format!("本页下部空出 {:.0}%：{why}", empty * 100.0),
             );
         }
     }

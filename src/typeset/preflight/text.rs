@@ -32,11 +32,10 @@ fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
 }
 
-fn is_punct(c: char) -> bool {
+pub(super) fn is_punct(c: char) -> bool {
     NO_START.contains(c) || NO_END.contains(c) || "—-–·•●■□◆".contains(c)
 }
 
-/// 字数（不算标点和空白）。
 /// 条目编号（“3.”“（三）”“3、”）：编号与条文分在两格时，编号自成一“行”，它不是段末的孤字。
 fn is_item_number(s: &str) -> bool {
     let s = s.trim();
@@ -50,6 +49,7 @@ fn is_item_number(s: &str) -> bool {
             .all(|c| c.is_ascii_digit() || "〇一二三四五六七八九十百".contains(c))
 }
 
+/// 字数（不算标点和空白）。
 fn letters(s: &str) -> usize {
     s.chars()
         .filter(|c| !c.is_whitespace() && !is_punct(*c))
