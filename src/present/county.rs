@@ -33,6 +33,9 @@ struct Field {
     part: Part,
 }
 
+/// 一列的名次：(县区, 数字, 名次) 从好到差，以及县区 → 名次。
+type Ranked = (Vec<(String, Figure, usize)>, HashMap<String, usize>);
+
 /// 规范化好的县区数据，供逐个县区生成视图。
 #[derive(Debug)]
 pub struct Counties {
@@ -50,6 +53,11 @@ pub struct Counties {
     notes: HashMap<String, Vec<String>>,
     /// (目标下标, 县区 → 分解数量)
     shares: Vec<(usize, HashMap<String, Figure>)>,
+    /// 每一列的名次（从好到差）与各县区的名次：读入时算一次。每个县区版都要全部县区的名次，
+    /// 逐版重算时 2000 个县区的批量每份要多花几毫秒，总用时随县区数平方增长。
+    ranked: HashMap<Field, Ranked>,
+    /// 表格中的全部问题（县区下标, 问题），读入时找一次。
+    found: Vec<(usize, Problem)>,
 }
 
 /// 检查县区设置并读出表格中的全部数字。
@@ -206,7 +214,7 @@ pub fn prepare(data: &CountyData, city: &View) -> Result<Counties, Problems> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    Ok(Counties {
+    let mut counties = Counties {
         scope: crate::base::text::one_line(&settings.scope),
         division: settings
             .division
@@ -220,7 +228,20 @@ pub fn prepare(data: &CountyData, city: &View) -> Result<Counties, Problems> {
         columns: rules,
         notes,
         shares,
-    })
+        ranked: HashMap::new(),
+        found: Vec::new(),
+    };
+    counties.found = counties.find_problems();
+    counties.ranked = counties
+        .fields
+        .iter()
+        .map(|&field| {
+            let rows = counties.rank(field, city.indicators[field.indicator].higher_is_better);
+            let index = rows.iter().map(|(n, _, r)| (n.clone(), *r)).collect();
+            (field, (rows, index))
+        })
+        .collect();
+    Ok(counties)
 }
 
 /// 县区表格一列的设置。
@@ -588,14 +609,21 @@ impl Counties {
     /// 表格和更正中的全部问题，每处只报一次（缺一行的县区只报一次，而不是每列一次）。
     /// `check` 列出它们；每个县区版排版前都要它为空。
     pub fn problems(&self) -> Vec<(&str, Problem)> {
+        self.found
+            .iter()
+            .map(|(i, p)| (self.names[*i].as_str(), p.clone()))
+            .collect()
+    }
+
+    fn find_problems(&self) -> Vec<(usize, Problem)> {
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
-        for county in &self.names {
+        for (i, county) in self.names.iter().enumerate() {
             for field in &self.fields {
                 if let Err(p) = &self.values[&(county.clone(), *field)]
                     && seen.insert(p.headline())
                 {
-                    out.push((county.as_str(), p.clone()));
+                    out.push((i, p.clone()));
                 }
             }
         }
@@ -623,7 +651,11 @@ impl Counties {
     }
 
     /// 有这一项数字的县区，从好到差：(县区, 数字, 名次)。并列同名次。
-    fn ranking(&self, field: Field, higher_is_better: bool) -> Vec<(String, Figure, usize)> {
+    fn ranking(&self, field: Field) -> &[(String, Figure, usize)] {
+        self.ranked.get(&field).map_or(&[], |(rows, _)| rows)
+    }
+
+    fn rank(&self, field: Field, higher_is_better: bool) -> Vec<(String, Figure, usize)> {
         let mut rows: Vec<(String, Figure)> = self
             .names
             .iter()
@@ -650,10 +682,11 @@ impl Counties {
     fn county_figure(&self, city: &View, name: &str, field: Field, f: &Figure) -> CountyFigure {
         let ind = &city.indicators[field.indicator];
         let rank = self
-            .ranking(field, ind.higher_is_better)
-            .into_iter()
-            .find(|(n, _, _)| n == name)
-            .map_or(0, |(_, _, r)| r);
+            .ranked
+            .get(&field)
+            .and_then(|(_, index)| index.get(name))
+            .copied()
+            .unwrap_or(0);
         let city_fig = match field.part {
             Part::Value => ind.value.clone(),
             Part::Growth => ind.growth.clone(),
@@ -692,7 +725,7 @@ impl Counties {
     fn comparison(&self, city: &View, name: &str, field: Field) -> ComparisonView {
         debug_assert!(field.part == Part::Growth);
         let ind = &city.indicators[field.indicator];
-        let ranking = self.ranking(field, ind.higher_is_better);
+        let ranking = self.ranking(field);
         let many = ranking.len() > CHART_ALL_UP_TO;
         // 同一张图里的数字小数位一致：4 与 4.6 并排时写作 4.0 与 4.6。
         let decimals = ranking
@@ -703,14 +736,14 @@ impl Counties {
             .unwrap_or(0);
         let aligned = |f: &Figure| Figure::new(f.value, &super::minus(&fixed(f.value, decimals)));
         let rows = ranking
-            .into_iter()
+            .iter()
             .enumerate()
             .filter(|(i, (n, _, _))| !many || *i < CHART_TOP || n == name)
             .map(|(_, (county, figure, rank))| ComparisonRow {
                 highlight: county == name,
-                county,
-                rank,
-                figure: aligned(&figure),
+                county: county.clone(),
+                rank: *rank,
+                figure: aligned(figure),
             })
             .collect();
         let city_fig = ind.growth.as_ref().map(aligned);
