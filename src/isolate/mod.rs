@@ -27,7 +27,7 @@ use crate::present::view::View;
 use crate::render::{Rendered, Template};
 use crate::typeset::weight;
 
-pub use worker::{Load, serve};
+pub use worker::{Load, RECYCLE_AFTER, serve};
 
 /// 工作进程的标志：值是内存上限（字节，0 为不限）。
 pub const WORKER_ENV: &str = "JIANBAO_WORKER";
@@ -54,6 +54,8 @@ pub struct Workers {
     solo: Mutex<()>,
     next_id: AtomicU64,
     generation: AtomicU64,
+    /// 另给工作进程的环境变量（bench 用它让工作进程读生成的数据集）。
+    env: Vec<(String, std::ffi::OsString)>,
 }
 
 /// 一次尝试的结果。
@@ -80,7 +82,29 @@ impl Workers {
             solo: Mutex::new(()),
             next_id: AtomicU64::new(0),
             generation: AtomicU64::new(0),
+            env: Vec::new(),
         })
+    }
+
+    /// 此后启动的工作进程多带一个环境变量。
+    pub fn with_env(mut self, key: &str, value: impl Into<std::ffi::OsString>) -> Self {
+        self.env.push((key.to_owned(), value.into()));
+        self
+    }
+
+    /// 当前共用的工作进程的常驻内存与峰值（KiB，读 /proc；读不到或还没有工作进程时为 None）。
+    pub fn resident(&self) -> Option<(u64, u64)> {
+        let shared = self.shared.lock().expect("锁未中毒");
+        let pid = shared.as_ref()?.child.lock().expect("锁未中毒").id();
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let field = |key: &str| {
+            status
+                .lines()
+                .find(|l| l.starts_with(key))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        };
+        Some((field("VmRSS:")?, field("VmHWM:")?))
     }
 
     /// 先把工作进程启动起来：它读数据、准备字体和模板的同时，主进程也在做同样的检查，省下启动的时间。
@@ -211,7 +235,7 @@ impl Workers {
     }
 
     fn spawn(&self) -> std::io::Result<Arc<Worker>> {
-        Worker::spawn(&self.program, &self.args, self.memory)
+        Worker::spawn(&self.program, &self.args, &self.env, self.memory)
     }
 }
 
@@ -255,11 +279,13 @@ impl Worker {
     fn spawn(
         program: &PathBuf,
         args: &[std::ffi::OsString],
+        env: &[(String, std::ffi::OsString)],
         memory: Option<u64>,
     ) -> std::io::Result<Arc<Self>> {
         let mut command = Command::new(program);
         command
             .args(args)
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .env(WORKER_ENV, memory.unwrap_or(0).to_string())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

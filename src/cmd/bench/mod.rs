@@ -29,8 +29,11 @@ use crate::cli::BenchArgs;
 
 /// 工作进程：与 bench 同样准备好（数据、字体、模板），然后排主进程交来的文档。
 pub fn worker(
-    args: BenchArgs,
+    mut args: BenchArgs,
 ) -> Result<(jianbao::project::Project, jianbao::render::Press), Failure> {
+    if let Some(dir) = std::env::var_os(BENCH_DATA_ENV) {
+        args.common.data = Some(dir.into());
+    }
     let project = prepare(&args.common)?;
     let engine = engine(&args.common, &project)?;
     let press = project.press(&engine);
@@ -39,6 +42,9 @@ pub fn worker(
 
 /// 大批量每排完这么多地区记录一次内存。
 const CHUNK: usize = 50;
+
+/// bench 的工作进程读这个目录里的数据集（生成的大批量），而不是命令行上的。
+const BENCH_DATA_ENV: &str = "JIANBAO_BENCH_DATA";
 
 pub fn run(args: BenchArgs) -> Result<(), Failure> {
     let jobs = args.jobs.unwrap_or_else(default_jobs);
@@ -121,30 +127,62 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         let all = batch::regions(&big, &Selection::All, None).map_err(Failure::Data)?;
         let counties = &all[1..];
         let out = work.path().join("generated-out");
-        let mut outcomes = Vec::new();
-        let mut wall = Duration::ZERO;
-        let mut rss = Vec::new();
-        for (i, chunk) in counties.chunks(CHUNK).enumerate() {
-            let (o, w) = timed_batch(&big, &big.press(&engine), chunk, &out, jobs)?;
-            outcomes.extend(o);
-            wall += w;
-            rss.push(((i * CHUNK + chunk.len()), memory("VmRSS")));
-            // 写出的 PDF 不再需要，删掉以免占满磁盘。
-            let _ = std::fs::remove_dir_all(&out);
-        }
-        print_run(
-            &format!("生成的 {} 个地区", counties.len()),
-            &outcomes,
-            wall,
+        let own_memory = || {
+            let heap = heap_in_use().map_or(String::new(), |h| format!("，堆中在用 {}", mib(h)));
+            format!(
+                "{}（匿名 {}{heap}）",
+                mib(memory("VmRSS")),
+                mib(memory("RssAnon"))
+            )
+        };
+        big_run(
+            &format!("生成的 {} 个地区，在本进程里排", counties.len()),
+            &big,
+            &big.press(&engine),
+            counties,
+            &out,
+            jobs,
+            &own_memory,
+        )?;
+        println!("  本进程峰值内存（VmHWM）：{}", mib(memory("VmHWM")));
+        print_profile([0.0; 5]);
+        // `jianbao batch` 的排法：工作进程排，每排完 RECYCLE_AFTER 份换一个新的。
+        let workers = Workers::new(
+            Some(jianbao::isolate::DEFAULT_MEMORY),
+            Limits::default().time,
+        )
+        .context("无法启动排版进程")?
+        .with_env(BENCH_DATA_ENV, &dir)
+        .warm();
+        let peak = std::cell::Cell::new(0);
+        let worker_memory = || match workers.resident() {
+            Some((rss, hwm)) => {
+                peak.set(peak.get().max(hwm));
+                mib(rss)
+            }
+            None => "—".into(),
+        };
+        big_run(
+            &format!(
+                "同样 {} 个地区，在工作进程里排（jianbao batch 的排法，每 {} 份换一个工作进程）",
+                counties.len(),
+                jianbao::isolate::RECYCLE_AFTER
+            ),
+            &big,
+            &workers,
+            counties,
+            &out,
+            jobs,
+            &worker_memory,
+        )?;
+        println!(
+            "  工作进程峰值内存（各次记录时所见的 VmHWM）：{}",
+            mib(peak.get())
         );
-        let series: Vec<String> = rss
-            .iter()
-            .map(|(n, kb)| format!("{n}个地区后 {}", mib(*kb)))
-            .collect();
-        println!("  常驻内存变化：{}", series.join("，"));
+    } else {
+        println!("  进程峰值内存（VmHWM）：{}", mib(memory("VmHWM")));
+        print_profile([0.0; 5]);
     }
-    println!("  进程峰值内存（VmHWM）：{}", mib(memory("VmHWM")));
-    print_profile([0.0; 5]);
     println!();
 
     // 3. 官方 typst 命令行对照。
@@ -246,6 +284,32 @@ fn copies_bench(
     Ok(())
 }
 
+/// 大批量分段排（每段 CHUNK 个地区），每段后记一次内存（`memory` 给出要印的文字）。
+fn big_run(
+    title: &str,
+    project: &Project,
+    press: &dyn Render,
+    counties: &[Region],
+    out: &Path,
+    jobs: usize,
+    memory: &dyn Fn() -> String,
+) -> Result<(), Failure> {
+    let mut outcomes = Vec::new();
+    let mut wall = Duration::ZERO;
+    let mut series = Vec::new();
+    for (i, chunk) in counties.chunks(CHUNK).enumerate() {
+        let (o, w) = timed_batch(project, press, chunk, out, jobs)?;
+        outcomes.extend(o);
+        wall += w;
+        series.push(format!("{}个地区后 {}", i * CHUNK + chunk.len(), memory()));
+        // 写出的 PDF 不再需要，删掉以免占满磁盘。
+        let _ = std::fs::remove_dir_all(out);
+    }
+    print_run(title, &outcomes, wall);
+    println!("  常驻内存变化：{}", series.join("，"));
+    Ok(())
+}
+
 fn timed_batch(
     project: &Project,
     press: &dyn Render,
@@ -316,6 +380,18 @@ fn memory(key: &str) -> u64 {
                 .and_then(|v| v.parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// glibc 堆中仍在使用的内存（KiB）：常驻内存涨而它不涨，是碎片；两者一起涨，是留住了数据。
+fn heap_in_use() -> Option<u64> {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        // SAFETY: mallinfo2 只读 glibc 的统计，没有前置条件。
+        let info = unsafe { libc::mallinfo2() };
+        Some((info.uordblks + info.hblkhd) as u64 / 1024)
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    None
 }
 
 fn mib(kb: u64) -> String {
