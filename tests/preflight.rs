@@ -194,6 +194,22 @@ fn a_one_line_section_followed_only_by_the_colophon_is_not_at_the_foot() {
     assert_found(&body(""), &cx(), Rule::HeadingAtFoot, 1);
 }
 
+/// 落款（<jb-end>）被挤到新的一页、上面没有一行正文时报出；与正文同页时不报。
+#[test]
+fn a_colophon_alone_on_the_last_page_is_reported() {
+    let body = |gap: &str| {
+        format!(
+            "正文第一段。\n#v({gap})\n正文最后一段。\n#[#block(breakable: false, height: 20mm)[资料来源：某某]<jb-end>]"
+        )
+    };
+    assert_found(&body("45mm"), &cx(), Rule::LoneColophon, 2);
+    let found = findings(&body("5mm"), &cx());
+    assert!(
+        !found.iter().any(|(r, _)| *r == Rule::LoneColophon),
+        "{found:?}"
+    );
+}
+
 #[test]
 fn a_level_with_one_numbered_item() {
     assert_found(

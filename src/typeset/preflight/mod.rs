@@ -41,6 +41,8 @@ pub enum Rule {
     BlankPage,
     /// 页面下部空出三分之一以上，而它不是文档的最后一页。
     EmptyPage,
+    /// 文末的会议、资料来源、落款单独占了一页，上面没有一行正文（GB/T 9704 不许“此页无正文”）。
+    LoneColophon,
     /// 文字互相压住。
     Overlap,
     /// 文字伸出版面或页面。
@@ -70,6 +72,7 @@ impl Rule {
             Rule::SingleNumbered => "单项编号",
             Rule::BlankPage => "空白页",
             Rule::EmptyPage => "大片留白",
+            Rule::LoneColophon => "落款单独成页",
             Rule::Overlap => "文字重叠",
             Rule::OutsideArea => "出界",
             Rule::FontFallback => "字体回退",

@@ -1,4 +1,4 @@
-//! 页面的规矩：背题、表头孤悬、单项编号、装订不需要的空白页、大片留白。
+//! 页面的规矩：背题、表头孤悬、单项编号、装订不需要的空白页、大片留白、落款单独成页。
 
 use super::layout::{Layout, Line, Page};
 use super::{Add, Binding, Context, Rule};
@@ -9,6 +9,29 @@ pub fn check(layout: &Layout, cx: &Context, add: &mut Add) {
     single_numbered(layout, add);
     blank_pages(layout, cx, add);
     empty_pages(layout, cx, add);
+    lone_colophon(layout, add);
+}
+
+/// 文末（`<jb-end>`）所在的最后一页上没有一行别的正文：落款被挤到了新的一页。
+fn lone_colophon(layout: &Layout, add: &mut Add) {
+    let Some(p) = layout.pages.iter().rposition(|p| !p.is_blank()) else {
+        return;
+    };
+    let mut body = layout.pages[p].body_lines().map(|(_, l)| l);
+    let Some(first) = body.next() else { return };
+    let earlier_text = layout.pages[..p].iter().any(|q| !q.is_blank());
+    if first.owner.end && body.all(|l| l.owner.end) && earlier_text {
+        add(
+            Rule::LoneColophon,
+            p + 1,
+            first.x0,
+            first.y,
+            first.text.trim(),
+            "文末的会议、资料来源和落款单独占了一页，上面没有正文（上一页已排满）：\
+             可精简末尾的内容、缩短资料来源，或换一种纸张"
+                .into(),
+        );
+    }
 }
 
 /// 标题（或表题、框题）之后，本页至少还要有两行属于别的元素的文字。
