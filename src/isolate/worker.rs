@@ -74,9 +74,10 @@ pub fn serve(
 /// typst 的排版缓存（comemo）每份文档后都清理，但堆中在用的内存仍每个地区约涨 10 KB（`bench --regions 2000`
 /// 在本进程里排：100 个地区后 75 MiB，2000 个后 95 MiB，常驻内存 +10%），不会自己回落。heaptrack 对比 100 与
 /// 400 个地区：多留下的是 comemo 的“加速表”（`Tracked::call` 填的哈希表，清理时只清空、保留容量）和缓存的 slab。
-/// 换进程把它清零；新进程头一份全市版要重排（约 0.1 秒），每 1000 份一次，不到总用时的 0.5%。
+/// 换进程把它清零；新进程要重读数据、头一份全市版要重排（共约 0.2 秒），每 500 份一次，约占总用时的 1%。
+/// 每 1000 份换一次时，2000 个地区两次测得 +5.9%、+9.7%（贴着 10% 的目标）；每 500 份留出余地。
 /// 环境变量 `JIANBAO_RECYCLE_AFTER` 可改（测试用它验证换进程前后排出的 PDF 逐字节相同）。
-pub const RECYCLE_AFTER: u64 = 1000;
+pub const RECYCLE_AFTER: u64 = 500;
 
 fn recycle_after() -> u64 {
     std::env::var("JIANBAO_RECYCLE_AFTER")
