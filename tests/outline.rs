@@ -674,3 +674,24 @@ fn a_growth_chart_taller_than_a_third_of_the_page_splits_instead_of_leaving_it_a
         .count();
     assert_eq!(with_title, 2, "增速图应分在两页，图名各印一次");
 }
+
+/// 随机大纲找到的一例（tests/fixtures/long-task-numbers）：一页纸的任务块只列出第十一项，编号“（十一）”比
+/// 2.6 字宽的编号列宽，折成两行，压住了右边的任务文字。编号列现在按最宽的编号放宽（短编号的版面不变）。
+#[test]
+fn a_long_task_number_on_the_summary_widens_its_column_instead_of_overprinting() {
+    use jianbao::typeset::preflight::Rule;
+    let project = load(&root().join("tests/fixtures/long-task-numbers"));
+    let engine = engine(&project);
+    let r = project
+        .render(&engine, &project.view, Kind::Summary)
+        .unwrap_or_else(|p| panic!("{p}"));
+    let overlaps: Vec<String> = r
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::Overlap)
+        .map(|f| f.to_string())
+        .collect();
+    assert!(overlaps.is_empty(), "{overlaps:#?}");
+    let text = compact(&pages(&project, &engine, Kind::Summary).join(""));
+    assert!(text.contains("（十一）经生投面县量建口"), "{text}");
+}
