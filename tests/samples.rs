@@ -70,8 +70,8 @@ fn the_completeness_check_catches_a_dropped_field() {
     copy_dir(&root().join("templates"), templates.path());
     replace(
         &templates.path().join("pages/colophon.typ"),
-        "hei(th, size: 0.85em, fill: muted, \"资料来源：\" + meta.source)",
-        "[]",
+        "if meta.source != none { lines.push(\"资料来源：\" + meta.source) }",
+        "",
     );
     replace(
         &templates.path().join("summary.typ"),
