@@ -638,16 +638,30 @@ fn enlarged_summary_cards_keep_their_figures_inside() {
     write_case(dir.path(), &c);
     let project = Project::load(dir.path(), &Default::default()).unwrap();
     let engine = engine(&project);
-    let r = project
-        .render(&engine, &project.view, Kind::Summary)
-        .unwrap();
-    let overlaps: Vec<String> = r
+    let overlaps = findings_of(
+        &project,
+        &engine,
+        Kind::Summary,
+        jianbao::typeset::preflight::Rule::Overlap,
+    );
+    assert!(overlaps.is_empty(), "{overlaps:#?}");
+}
+
+/// 排一种文档，返回某一项检查的发现（整条说明）。
+fn findings_of(
+    project: &Project,
+    engine: &jianbao::typeset::world::Engine,
+    kind: Kind,
+    rule: jianbao::typeset::preflight::Rule,
+) -> Vec<String> {
+    project
+        .render(engine, &project.view, kind)
+        .unwrap_or_else(|p| panic!("{p}"))
         .findings
         .iter()
-        .filter(|f| f.rule == jianbao::typeset::preflight::Rule::Overlap)
+        .filter(|f| f.rule == rule)
         .map(|f| f.to_string())
-        .collect();
-    assert!(overlaps.is_empty(), "{overlaps:#?}");
+        .collect()
 }
 
 /// 随机大纲找到的一例（tests/fixtures/tall-growth-chart）：卡片之后接 15 项的增速图，比 A5 版心的三分之一还高。
@@ -657,15 +671,7 @@ fn a_growth_chart_taller_than_a_third_of_the_page_splits_instead_of_leaving_it_a
     use jianbao::typeset::preflight::Rule;
     let project = load(&root().join("tests/fixtures/tall-growth-chart"));
     let engine = engine(&project);
-    let r = project
-        .render(&engine, &project.view, Kind::Booklet)
-        .unwrap_or_else(|p| panic!("{p}"));
-    let empty: Vec<String> = r
-        .findings
-        .iter()
-        .filter(|f| f.rule == Rule::EmptyPage)
-        .map(|f| f.to_string())
-        .collect();
+    let empty = findings_of(&project, &engine, Kind::Booklet, Rule::EmptyPage);
     assert!(empty.is_empty(), "{empty:?}");
     let title = "主要指标增速（%）";
     let with_title = pages(&project, &engine, Kind::Booklet)
@@ -682,15 +688,7 @@ fn a_long_task_number_on_the_summary_widens_its_column_instead_of_overprinting()
     use jianbao::typeset::preflight::Rule;
     let project = load(&root().join("tests/fixtures/long-task-numbers"));
     let engine = engine(&project);
-    let r = project
-        .render(&engine, &project.view, Kind::Summary)
-        .unwrap_or_else(|p| panic!("{p}"));
-    let overlaps: Vec<String> = r
-        .findings
-        .iter()
-        .filter(|f| f.rule == Rule::Overlap)
-        .map(|f| f.to_string())
-        .collect();
+    let overlaps = findings_of(&project, &engine, Kind::Summary, Rule::Overlap);
     assert!(overlaps.is_empty(), "{overlaps:#?}");
     let text = compact(&pages(&project, &engine, Kind::Summary).join(""));
     assert!(text.contains("（十一）经生投面县量建口"), "{text}");

@@ -880,14 +880,13 @@ fn recycling_the_worker_midway_changes_no_byte() {
         }
         let o = command.output().unwrap();
         assert!(o.status.success(), "{}", stderr(&o));
-        let files: Vec<(PathBuf, String)> = pdf_files(out.path())
+        pdf_files(out.path())
             .into_iter()
             .map(|p| {
                 let hash = sha256_hex(&std::fs::read(out.path().join(&p)).unwrap());
                 (p, hash)
             })
-            .collect();
-        files
+            .collect::<Vec<(PathBuf, String)>>()
     };
     let whole = run(None);
     let recycled = run(Some("3"));

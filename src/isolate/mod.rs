@@ -92,19 +92,10 @@ impl Workers {
         self
     }
 
-    /// 当前共用的工作进程的常驻内存与峰值（KiB，读 /proc；读不到或还没有工作进程时为 None）。
-    pub fn resident(&self) -> Option<(u64, u64)> {
+    /// 当前共用的工作进程的进程号（还没有工作进程时为 None）：bench 据此读它的内存。
+    pub fn pid(&self) -> Option<u32> {
         let shared = self.shared.lock().expect("锁未中毒");
-        let pid = shared.as_ref()?.child.lock().expect("锁未中毒").id();
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-        let field = |key: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(key))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        };
-        Some((field("VmRSS:")?, field("VmHWM:")?))
+        Some(shared.as_ref()?.child.lock().expect("锁未中毒").id())
     }
 
     /// 先把工作进程启动起来：它读数据、准备字体和模板的同时，主进程也在做同样的检查，省下启动的时间。

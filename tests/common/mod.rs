@@ -149,7 +149,6 @@ pub fn jianbao_command(args: &[&str]) -> Command {
     command
 }
 
-/// 在每种纸张上查一个数据集全部版本的版面（`check --layout --format json`），返回全部发现。
 /// 已知、还没有解决的“落款单独成页”：最后一章从页顶起、整章排满一页（满页的表格、不可拆的趋势图），
 /// 落款只能另起一页。模板能收紧落款、能让整章带着落款换页（pages/colophon.typ），但不能从表格里拉下两行
 /// （typst 的表格没有“末行随后文”），也不该把图缩小。检查照样报出它们；这里列明，别处再出现就算回归。
@@ -166,6 +165,7 @@ fn known_lone_colophon(data: &str, paper: &str, f: &serde_json::Value) -> bool {
             .any(|(sample, p)| data.ends_with(sample) && *p == paper)
 }
 
+/// 在每种纸张上查一个数据集全部版本的版面（`check --layout --format json`），返回全部发现（已知的除外）。
 pub fn layout_findings(data: &str) -> Vec<(String, serde_json::Value)> {
     let mut bad = Vec::new();
     for paper in jianbao::present::PAPERS {

@@ -155,12 +155,15 @@ pub fn run(args: BenchArgs) -> Result<(), Failure> {
         .with_env(BENCH_DATA_ENV, &dir)
         .warm();
         let peak = std::cell::Cell::new(0);
-        let worker_memory = || match workers.resident() {
-            Some((rss, hwm)) => {
-                peak.set(peak.get().max(hwm));
-                mib(rss)
+        let worker_memory = || {
+            let pid = workers.pid().map(|p| p.to_string()).unwrap_or_default();
+            match (status_field(&pid, "VmRSS"), status_field(&pid, "VmHWM")) {
+                (Some(rss), Some(hwm)) => {
+                    peak.set(peak.get().max(hwm));
+                    mib(rss)
+                }
+                _ => "—".into(),
             }
-            None => "—".into(),
         };
         big_run(
             &format!(
@@ -371,15 +374,17 @@ fn print_run(title: &str, outcomes: &[Outcome], wall: Duration) {
 
 /// /proc/self/status 中的内存项（KiB）；读不到时为 0。
 fn memory(key: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(key))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
+    status_field("self", key).unwrap_or(0)
+}
+
+/// /proc/<进程>/status 中的一项（KiB），如 VmRSS。
+fn status_field(process: &str, key: &str) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{process}/status"))
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with(key))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
 }
 
 /// glibc 堆中仍在使用的内存（KiB）：常驻内存涨而它不涨，是碎片；两者一起涨，是留住了数据。
