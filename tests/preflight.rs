@@ -5,6 +5,7 @@ mod common;
 
 use common::*;
 use jianbao::present::Binding;
+use jianbao::typeset::Kind;
 use jianbao::typeset::preflight::{self, Context, Rule};
 
 const HEAD: &str = r#"
@@ -526,4 +527,48 @@ fn a_fourteen_column_table_is_set_smaller_or_split_never_overprinted() {
     }
     // 样例里别处也有襄垣县：拆开时比不拆多一次（两张续表各有县区列）。
     assert_eq!(counties[1], counties[0] + 1, "{counties:?}");
+}
+
+/// 商丘 32 开的最后一章是一张整页的目标表，落款原先单独占一页（此页无正文）。现在表末两行连同落款
+/// 挪到下一页：那一页重复表头、印“续表”，其上有正文；表的每一行仍只印一次。
+#[test]
+fn a_full_page_last_table_carries_its_last_two_rows_over_with_the_colophon() {
+    let options = jianbao::present::Options {
+        paper: Some("32k".into()),
+        ..Default::default()
+    };
+    let project = jianbao::project::Project::load(&sample_dir(), &options).unwrap();
+    let engine = engine(&project);
+    let pages: Vec<String> = pages(&project, &engine, Kind::Booklet)
+        .iter()
+        .map(|p| compact(p))
+        .collect();
+    let last = pages
+        .iter()
+        .position(|p| p.contains("资料来源："))
+        .expect("落款应当印出");
+    let end = &pages[last];
+    for text in ["新增学位", "建设公办养老服务机构", "续表", "目标任务"] {
+        assert!(end.contains(text), "落款那一页应有“{text}”：{end}");
+    }
+    assert!(
+        pages[last - 1].contains("新建改扩建学校"),
+        "{}",
+        pages[last - 1]
+    );
+    assert_eq!(
+        pages
+            .concat()
+            .matches("（九）新增学位1.3万个2024年底前")
+            .count(),
+        1
+    );
+    let lonely = project
+        .render(&engine, &project.view, Kind::Booklet)
+        .unwrap_or_else(|p| panic!("{p}"))
+        .findings
+        .iter()
+        .filter(|f| f.rule == Rule::LoneColophon)
+        .count();
+    assert_eq!(lonely, 0);
 }

@@ -149,23 +149,7 @@ pub fn jianbao_command(args: &[&str]) -> Command {
     command
 }
 
-/// 已知、还没有解决的“落款单独成页”：最后一章从页顶起、整章排满一页（满页的表格、不可拆的趋势图），
-/// 落款只能另起一页。模板能收紧落款、能让整章带着落款换页（pages/colophon.typ），但不能从表格里拉下两行
-/// （typst 的表格没有“末行随后文”），也不该把图缩小。检查照样报出它们；这里列明，别处再出现就算回归。
-const KNOWN_LONE_COLOPHON: [(&str, &str); 3] = [
-    ("shangqiu-2023", "32k"),
-    ("cangnan-2022-10", "a4"),
-    ("统计分析", "32k"),
-];
-
-fn known_lone_colophon(data: &str, paper: &str, f: &serde_json::Value) -> bool {
-    f["rule"] == "lone-colophon"
-        && KNOWN_LONE_COLOPHON
-            .iter()
-            .any(|(sample, p)| data.ends_with(sample) && *p == paper)
-}
-
-/// 在每种纸张上查一个数据集全部版本的版面（`check --layout --format json`），返回全部发现（已知的除外）。
+/// 在每种纸张上查一个数据集全部版本的版面（`check --layout --format json`），返回全部发现。
 pub fn layout_findings(data: &str) -> Vec<(String, serde_json::Value)> {
     let mut bad = Vec::new();
     for paper in jianbao::present::PAPERS {
@@ -174,12 +158,13 @@ pub fn layout_findings(data: &str) -> Vec<(String, serde_json::Value)> {
         ]);
         let found: serde_json::Value = serde_json::from_slice(&o.stdout)
             .unwrap_or_else(|e| panic!("{data} {paper}：{e}\n{}{}", stdout(&o), stderr(&o)));
-        for f in found.as_array().unwrap() {
-            if known_lone_colophon(data, paper, f) {
-                continue;
-            }
-            bad.push((paper.to_string(), f.clone()));
-        }
+        bad.extend(
+            found
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| (paper.to_string(), f.clone())),
+        );
     }
     bad
 }
