@@ -315,9 +315,9 @@ proptest! {
                 // “孤字”也不在此列：一页纸任务里自成一格的编号“3.”原是误报，已改；剩下的（约 4500 例中一例）是只有一个字的段落
                 // （随机的“益”）紧接在上一块下面，检查把它当作上一段的末行——真实数据里没有一个字的段落。随机拼的字没有词，
                 // 标题找不到词间断处是对的（检查会请用户写 title_lines），也不在此列。
-                // “落款单独成页”也不在此列：模板把表末两行、最后一条要点或事实、不高的整块随落款带到下一页，
-                // 或把图压矮（pages/colophon.typ），随机大纲里由约 3%（上一版，426 例中 13 例）降到约 1.6%（383 例中 6 例）；
-                // 剩下的最后一块是卡片与增速图、长段落、任务或不到四行的宽表，检查照样报出。
+                // “落款单独成页”也不在此列：模板把表末两行、最后一条（段）、不高的整块随落款带到下一页，或把图压矮
+                // （pages/colophon.typ），随机大纲里由约 3%（上一版，426 例中 13 例）降到约 1%（390 例中 4 例）；
+                // 剩下的最后一块是卡片与增速图、高过版心四分之一的最后一段或一条、不到四行的宽表，检查照样报出。
                 Ok(r) => {
                     use jianbao::typeset::preflight::Rule;
                     let bad: Vec<String> = r
@@ -692,10 +692,10 @@ fn a_long_task_number_on_the_summary_widens_its_column_instead_of_overprinting()
     assert!(text.contains("（十一）经生投面县量建口"), "{text}");
 }
 
-/// 落款不单独成页，最后一块是跨页的长表、事实或要点时也一样：让最后一页从空到满（表由 20 行到 44 行，
-/// 或要点、事实前的一段话由短到长），每一种长度都排一遍。模板把表末两行（连同表后的注）或最后一条随落款
-/// 带到下一页（pages/colophon.typ 的 last-block-fit）；上一版的模板在这里有 7 处落款单独成页
-/// （43 行的表；要点前那段话 125–150 字时）。
+/// 落款不单独成页，最后一块是跨页的长表、事实、要点、叙述或任务时也一样：让最后一页从空到满（表由 20 行到
+/// 44 行，或最后一块前的一段话由 10 字到 300 字），每一种长度都排一遍（共 261 种）。模板把表末两行（连同表后的注）
+/// 或最后一条、一段随落款带到下一页（pages/colophon.typ 的 last-block-fit）；上一版的模板在这里有 13 处落款单独成页
+/// （43 行的表；要点前那段话 125–150 字、叙述前那段话 155–180 字时）。
 #[test]
 fn the_colophon_never_stands_alone_after_a_long_table_facts_or_points() {
     use jianbao::typeset::preflight::Rule;
@@ -722,6 +722,12 @@ fn the_colophon_never_stands_alone_after_a_long_table_facts_or_points() {
         cases.push(case(
             [lead(), vec![(BlockKind::Points(7), Some(6))]].concat(),
         ));
+        cases.push(case(
+            [lead(), vec![(BlockKind::Prose(3, 40), Some(6))]].concat(),
+        ));
+        let mut tasks = case([lead(), vec![(BlockKind::Tasks, None)]].concat());
+        tasks.tasks = 3;
+        cases.push(tasks);
     }
     let mut lonely = Vec::new();
     for c in &cases {
