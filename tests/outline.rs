@@ -326,7 +326,10 @@ proptest! {
                         .filter(|f| {
                             !matches!(
                                 f.rule,
-                                Rule::EmptyPage | Rule::SplitTitle | Rule::Runt
+                                Rule::EmptyPage
+                                    | Rule::SplitTitle
+                                    | Rule::Runt
+                                    | Rule::LoneColophon
                             )
                         })
                         .map(|f| f.to_string())
