@@ -700,7 +700,7 @@ fn a_long_task_number_on_the_summary_widens_its_column_instead_of_overprinting()
 /// 或最后一条、一段随落款带到下一页（pages/colophon.typ 的 last-block-fit）；上一版的模板在这里有 13 处落款单独成页
 /// （43 行的表；要点前那段话 125–150 字、叙述前那段话 155–180 字时）。
 #[test]
-fn the_colophon_never_stands_alone_after_a_long_table_facts_or_points() {
+fn the_colophon_never_stands_alone_after_a_long_table_list_paragraph_or_task() {
     use jianbao::typeset::preflight::Rule;
     let case = |blocks: Vec<BlockSpec>| Case {
         title: 6,
