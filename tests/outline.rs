@@ -746,3 +746,71 @@ fn the_colophon_never_stands_alone_after_a_long_table_list_paragraph_or_task() {
     }
     assert!(lonely.is_empty(), "{lonely:#?}");
 }
+
+/// 随机大纲找到的一例（fresh clone 上的测试）：小标题下只有一行字的叙述，后面是不可拆的走势图。图放不下换了页，
+/// 小标题连同那一行留在页尾（背题，下面不足两行）。现在这一行与下一块粘连，三者一起换页。
+#[test]
+fn a_heading_over_one_line_and_a_chart_does_not_stay_at_the_page_foot() {
+    use Fig::*;
+    use jianbao::typeset::preflight::Rule;
+    let mut indicators = vec![Growth(0, 0); 6];
+    indicators.extend([
+        Value(0, 0, 0),
+        Value(0, 0, 0),
+        Growth(0, 0),
+        Growth(-122, 1),
+        Value(0, 0, 0),
+        Words(16),
+    ]);
+    indicators.extend(vec![Value(0, 0, 0); 10]);
+    indicators.extend([
+        Growth(0, 0),
+        Growth(0, 0),
+        Value(0, 0, 0),
+        Value(41218, 2, 0),
+    ]);
+    let c = Case {
+        title: 1,
+        indicators,
+        chapters: vec![
+            (
+                5,
+                vec![
+                    (BlockKind::Prose(2, 84), Some(9)),
+                    (BlockKind::Indicators(true), Some(17)),
+                ],
+            ),
+            (
+                13,
+                vec![
+                    (BlockKind::Prose(1, 15), Some(19)),
+                    (BlockKind::Trend(7, false), None),
+                    (BlockKind::Trend(7, true), Some(3)),
+                ],
+            ),
+            (
+                5,
+                vec![
+                    (BlockKind::Trend(8, false), None),
+                    (BlockKind::Points(3), None),
+                ],
+            ),
+            (
+                4,
+                vec![
+                    (BlockKind::Prose(1, 151), None),
+                    (BlockKind::Prose(2, 281), None),
+                    (BlockKind::Facts(1), Some(34)),
+                ],
+            ),
+        ],
+        tasks: 3,
+        summary: false,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_case(dir.path(), &c);
+    let project = Project::load(dir.path(), &Default::default()).unwrap_or_else(|p| panic!("{p}"));
+    let engine = engine(&project);
+    let found = findings_of(&project, &engine, Kind::Booklet, Rule::HeadingAtFoot);
+    assert!(found.is_empty(), "{found:#?}");
+}
