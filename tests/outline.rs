@@ -635,13 +635,8 @@ fn enlarged_summary_cards_keep_their_figures_inside() {
         tasks: 2,
         summary: true,
     };
-    let dir = tempfile::tempdir().unwrap();
-    write_case(dir.path(), &c);
-    let project = Project::load(dir.path(), &Default::default()).unwrap();
-    let engine = engine(&project);
-    let overlaps = findings_of(
-        &project,
-        &engine,
+    let overlaps = case_findings(
+        &c,
         Kind::Summary,
         jianbao::typeset::preflight::Rule::Overlap,
     );
@@ -663,6 +658,15 @@ fn findings_of(
         .filter(|f| f.rule == rule)
         .map(|f| f.to_string())
         .collect()
+}
+
+/// 写出一个大纲、排一种文档，返回某一项检查的发现。
+fn case_findings(c: &Case, kind: Kind, rule: jianbao::typeset::preflight::Rule) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    write_case(dir.path(), c);
+    let project = Project::load(dir.path(), &Default::default()).unwrap_or_else(|p| panic!("{p}"));
+    let engine = engine(&project);
+    findings_of(&project, &engine, kind, rule)
 }
 
 /// 随机大纲找到的一例（tests/fixtures/tall-growth-chart）：卡片之后接 15 项的增速图，比 A5 版心的三分之一还高。
@@ -734,12 +738,7 @@ fn the_colophon_never_stands_alone_after_a_long_table_list_paragraph_or_task() {
     }
     let mut lonely = Vec::new();
     for c in &cases {
-        let dir = tempfile::tempdir().unwrap();
-        write_case(dir.path(), c);
-        let project =
-            Project::load(dir.path(), &Default::default()).unwrap_or_else(|p| panic!("{p}"));
-        let engine = engine(&project);
-        let found = findings_of(&project, &engine, Kind::Booklet, Rule::LoneColophon);
+        let found = case_findings(c, Kind::Booklet, Rule::LoneColophon);
         if !found.is_empty() {
             lonely.push(format!("{:?}：{found:?}", c.chapters));
         }
@@ -807,10 +806,6 @@ fn a_heading_over_one_line_and_a_chart_does_not_stay_at_the_page_foot() {
         tasks: 3,
         summary: false,
     };
-    let dir = tempfile::tempdir().unwrap();
-    write_case(dir.path(), &c);
-    let project = Project::load(dir.path(), &Default::default()).unwrap_or_else(|p| panic!("{p}"));
-    let engine = engine(&project);
-    let found = findings_of(&project, &engine, Kind::Booklet, Rule::HeadingAtFoot);
+    let found = case_findings(&c, Kind::Booklet, Rule::HeadingAtFoot);
     assert!(found.is_empty(), "{found:#?}");
 }
