@@ -154,13 +154,14 @@ impl Press {
         check_layout(&t.doc, template, view)?;
         // 3. 印前检查（preflight，typeset/preflight/）：读排好的版面（`&t.doc`），找出避头尾、孤字、背题、
         //    过小的字等问题；一页纸上过小的字总是错误，`--strict` 时任何发现都让这份文档失败。
-        let findings = preflight::check(&t.doc, &preflight_context(view, template, &t.doc));
+        let preflight::Inspection { findings, notes } =
+            preflight::inspect(&t.doc, &preflight_context(view, template, &t.doc));
         too_small(template, &findings)?;
         strict(&self.engine, template.label(), &findings)?;
         timing::add(1, t0);
         Ok(Laid {
             doc: t.doc,
-            warnings: t.warnings,
+            warnings: t.warnings.into_iter().chain(notes).collect(),
             findings,
         })
     }

@@ -270,6 +270,27 @@ fn a_chapter_may_end_on_a_part_empty_page() {
     assert_found(&body, &cx(), Rule::EmptyPage, 2);
 }
 
+/// 一页纸空出三分之一以上：模板没有放大到上限时是版面问题（大片留白）；已放大到上限（<jb-fill-limit>）时
+/// 只有数据能补，不算问题，只给提示（一页纸是文档的最后一页）。
+#[test]
+fn a_sparse_one_page_summary_is_a_finding_until_the_template_has_filled_it_to_its_limit() {
+    let mut c = cx();
+    c.one_page = true;
+    let lines = "一二三四五六七八九十一二三四五六七八九十。".repeat(2);
+    assert_found(&lines, &c, Rule::EmptyPage, 1);
+    let doc = typeset_source(&format!(
+        "{HEAD}#metadata(\"放大到上限\")<jb-fill-limit>{lines}"
+    ));
+    let inspection = preflight::inspect(&doc, &c);
+    assert!(inspection.findings.is_empty(), "{:?}", inspection.findings);
+    assert_eq!(inspection.notes.len(), 1, "{:?}", inspection.notes);
+    assert!(
+        inspection.notes[0].contains("已放大到上限") && inspection.notes[0].contains("[summary]"),
+        "{}",
+        inspection.notes[0]
+    );
+}
+
 #[test]
 fn a_rule_through_a_label() {
     assert_found(

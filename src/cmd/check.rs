@@ -45,6 +45,10 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
             let r = project
                 .render(&engine, &view, kind)
                 .map_err(Failure::Render)?;
+            // typst 的警告和检查的提示（如一页纸内容少）：不算版面问题，照样告诉用户。
+            for w in &r.warnings {
+                eprintln!("{w}");
+            }
             findings.extend(r.findings);
             documents += 1;
         }

@@ -21,6 +21,10 @@ pub const REQUIRES: &str = "jb-requires";
 pub const CAPTION: &str = "jb-caption";
 /// 文末（会议、资料来源、落款，`<jb-end>`）：不属于前面任何一节。
 pub const END: &str = "jb-end";
+/// 图中的数值标签（`<jb-value-label>`）：只有一行的盒子，上下相邻的两个标签不是一段的两行。
+pub const VALUE_LABEL: &str = "jb-value-label";
+/// 一页纸的字号和间距已放大到上限（`#metadata(..)<jb-fill-limit>`）。
+pub const FILL_LIMIT: &str = "jb-fill-limit";
 
 /// 一段排好的文字（一个字体、一种字号的一串字形）。坐标为页面上的点（pt），原点在左上角。
 #[derive(Debug, Clone)]
@@ -48,6 +52,7 @@ pub struct Owner {
     pub caption: Option<usize>,
     pub running: bool,
     pub end: bool,
+    pub value_label: bool,
 }
 
 /// 一行：同一基线上首尾相接的文字。
@@ -113,6 +118,8 @@ pub struct Layout {
     pub marked_running: bool,
     /// 模板用 `<jb-requires>` 声明要用的字体角色。
     pub required_roles: Vec<String>,
+    /// 一页纸的字号和间距已放大到上限（`<jb-fill-limit>`）。
+    pub fill_limit: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -123,6 +130,7 @@ enum Open {
     Caption(usize),
     Running,
     End,
+    ValueLabel,
     Other,
 }
 
@@ -148,6 +156,7 @@ impl Walker {
                 Open::Caption(i) => o.caption = Some(i),
                 Open::Running => o.running = true,
                 Open::End => o.end = true,
+                Open::ValueLabel => o.value_label = true,
                 Open::Other => {}
             }
         }
@@ -170,6 +179,9 @@ impl Walker {
                         }
                     }
                 }
+                if label.as_deref() == Some(FILL_LIMIT) {
+                    self.layout.fill_limit = true;
+                }
                 let open = match label.as_deref() {
                     Some(RUNNING) => {
                         self.layout.marked_running = true;
@@ -184,6 +196,7 @@ impl Walker {
                         Open::Caption(self.captions - 1)
                     }
                     Some(END) => Open::End,
+                    Some(VALUE_LABEL) => Open::ValueLabel,
                     _ if content.is::<HeadingElem>() => {
                         let level = match content.get_by_name("level") {
                             Ok(Value::Int(n)) => n.max(1) as usize,
@@ -404,6 +417,8 @@ fn merge_owner(into: &mut Owner, from: &Owner) {
     into.table = into.table.or(from.table);
     into.title = into.title.or(from.title);
     into.caption = into.caption.or(from.caption);
+    // 一行里只要有一段不是数值标签，这一行就是普通的字。
+    into.value_label &= from.value_label;
 }
 
 /// 把上下相接的行连成段落：下一行在上一行正下方（行距 0.9–2.3 个字高）、字号相同、
@@ -417,6 +432,7 @@ fn link_paragraphs(lines: &mut [Line]) {
             let dy = l.y - p.y;
             // 折行的上一行至少有三四个字宽：图表里上下排列的数值标签不算段落。
             p.next.is_none()
+                && !p.owner.value_label
                 && p.width() >= 3.5 * em
                 && (p.size - l.size).abs() < 0.3
                 && dy > 0.9 * em

@@ -154,7 +154,20 @@ pub const MIN_PT: f64 = 8.0;
 
 /// 查一份排好的文档。发现按页码排列。
 pub fn check(doc: &PagedDocument, cx: &Context) -> Vec<Finding> {
+    inspect(doc, cx).findings
+}
+
+/// 检查的结果：版面问题，以及不算问题、只给用户参考的提示。
+pub struct Inspection {
+    pub findings: Vec<Finding>,
+    /// 模板已尽力、只有改数据才能改善的地方（如一页纸内容少，放大到上限仍排不满）。
+    pub notes: Vec<String>,
+}
+
+/// 查一份排好的文档，连同提示。
+pub fn inspect(doc: &PagedDocument, cx: &Context) -> Inspection {
     let layout = layout::read(doc);
+    let mut notes = Vec::new();
     let mut out = Vec::new();
     let mut add = |rule: Rule, page: usize, x: f64, y: f64, text: &str, message: String| {
         out.push(Finding {
@@ -168,10 +181,13 @@ pub fn check(doc: &PagedDocument, cx: &Context) -> Vec<Finding> {
         });
     };
     text::check(&layout, cx, &mut add);
-    pages::check(&layout, cx, &mut add);
+    pages::check(&layout, cx, &mut add, &mut notes);
     style::check(&layout, doc, cx, &mut add);
     out.sort_by_key(|f| f.page);
-    out
+    Inspection {
+        findings: out,
+        notes,
+    }
 }
 
 /// 检查函数报告发现的方式：(检查项, 页码（从 1 数）, x, y（pt）, 那一行的文字, 说明)。

@@ -3,12 +3,12 @@
 use super::layout::{Layout, Line, Page};
 use super::{Add, Binding, Context, Rule};
 
-pub fn check(layout: &Layout, cx: &Context, add: &mut Add) {
+pub fn check(layout: &Layout, cx: &Context, add: &mut Add, notes: &mut Vec<String>) {
     heading_at_foot(layout, add);
     table_header(layout, add);
     single_numbered(layout, add);
     blank_pages(layout, cx, add);
-    empty_pages(layout, cx, add);
+    empty_pages(layout, cx, add, notes);
     lone_colophon(layout, add);
 }
 
@@ -270,7 +270,7 @@ fn binding_name(b: Binding) -> &'static str {
 /// 下部空出三分之一以上的页：版心的上下界取全文档正文行的最高与最低处。
 /// 一章的最后一页不算（issue 13 的规则）：下一章开头的标题、小标题和不可拆的图表在这一页放不下时，
 /// 下一章从新的一页开始，这一页下部的空白是应有的。
-fn empty_pages(layout: &Layout, cx: &Context, add: &mut Add) {
+fn empty_pages(layout: &Layout, cx: &Context, add: &mut Add, notes: &mut Vec<String>) {
     let bottoms: Vec<f64> = layout
         .pages
         .iter()
@@ -311,10 +311,19 @@ fn empty_pages(layout: &Layout, cx: &Context, add: &mut Add) {
             empty
         };
         if empty > 1.0 / 3.0 {
-            // 一页纸的字号和间距已放大到上限：空白是内容少，要在数据里补，模板调不出来。
+            // 一页纸的字号和间距已放大到上限（模板的 <jb-fill-limit>）：空白是内容少，模板调不出来，
+            // 只有数据能补。一页纸是文档的最后一页，按规则不算大片留白，只提示用户。
+            if cx.one_page && layout.fill_limit {
+                notes.push(format!(
+                    "提示：{} 的内容少，字号和间距已放大到上限，页面下部仍空出 {:.0}%；\
+                     可在 meta.toml 的 [summary] 中多排几块（如任务、量化目标、叙述）",
+                    cx.document,
+                    empty * 100.0
+                ));
+                continue;
+            }
             let why = if cx.one_page {
-                "一页纸的内容少，字号和间距放大到上限也排不满；\
-                 可在 meta.toml 的 [summary] 中多排几块（如任务、量化目标、叙述）"
+                "一页纸的内容没有放大到排满"
             } else {
                 "下一页开头的内容（不可拆的图、表格的表头连同头两行，或标题连同其后几行）在本页放不下，整块换了页"
             };
