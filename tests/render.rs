@@ -49,6 +49,19 @@ fn xmp(pdf: &[u8]) -> String {
     }
 }
 
+/// 有没有用 CMYK 的 K 版印黑（`0 0 0 1 k`）：付印的 PDF 要有，PDF/A 存档版（没有 CMYK 色彩描述文件）不能有。
+fn k_black(pdf: &[u8]) -> bool {
+    let doc = Document::load_mem(pdf).unwrap();
+    doc.objects.values().any(|o| {
+        o.as_stream().ok().is_some_and(|s| {
+            let content = s
+                .decompressed_content()
+                .unwrap_or_else(|_| s.content.clone());
+            content.windows(9).any(|w| w == b"0 0 0 1 k")
+        })
+    })
+}
+
 #[test]
 fn every_print_option_combination_renders_checks_and_writes_the_same_way() {
     let out = tempfile::tempdir().unwrap();
@@ -133,6 +146,10 @@ fn every_print_option_combination_renders_checks_and_writes_the_same_way() {
                                 Some(i) => assert!((i - expect).abs() < 0.1, "{what}：{i}"),
                                 None => assert_eq!(bleed, 0.0, "{what}：没有 TrimBox"),
                             }
+                        }
+                        // 黑用 K 版，存档版用灰度：模板从引擎的输入 cmyk 得知，与视图的 render.cmyk 一致。
+                        if !matches!(template, Template::Custom { .. }) {
+                            assert_eq!(k_black(&bytes), standard.is_none(), "{what}");
                         }
                         // 存档标准写进 XMP。
                         assert_eq!(

@@ -79,11 +79,8 @@ impl Standard {
 
 impl Engine {
     pub fn new(fonts: FontStore, templates: Templates) -> Self {
-        let mut inputs = Dict::new();
-        inputs.insert("data".into(), DATA_PATH.into_value());
-        let library = Library::builder().with_inputs(inputs).build();
         Self {
-            library: Arc::new(LazyHash::new(library)),
+            library: library(None),
             fonts: Arc::new(fonts),
             templates: Arc::new(templates),
             sources: Arc::new(Mutex::new(HashMap::new())),
@@ -109,6 +106,7 @@ impl Engine {
 
     pub fn with_standard(mut self, standard: Option<Standard>) -> Self {
         self.standard = standard;
+        self.library = library(standard);
         self
     }
 
@@ -148,6 +146,19 @@ impl Engine {
     pub fn template_id(name: &str) -> FileId {
         file_id(&format!("/templates/{name}"))
     }
+}
+
+/// typst 标准库，带模板读的输入：数据路径，以及黑与灰用不用 CMYK（存档标准没有 CMYK 色彩描述文件可嵌，
+/// 与视图的 `render.cmyk` 同出于 `--pdf-standard`）。颜色不从数据里读，`lib/theme.typ` 就不随文档而变：
+/// 读了数据的模块每份文档都要重新求值，连同导入它的全部模块。
+fn library(standard: Option<Standard>) -> Arc<LazyHash<Library>> {
+    let mut inputs = Dict::new();
+    inputs.insert("data".into(), DATA_PATH.into_value());
+    let cmyk = if standard.is_none() { "true" } else { "false" };
+    inputs.insert("cmyk".into(), cmyk.into_value());
+    Arc::new(LazyHash::new(
+        Library::builder().with_inputs(inputs).build(),
+    ))
 }
 
 pub fn file_id(path: &str) -> FileId {
