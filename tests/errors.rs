@@ -284,3 +284,26 @@ fn wrong_sheet_name_lists_the_sheets() {
         "{err}"
     );
 }
+
+/// PDF/A 要求文档日期：没有日期的简报（杨凌月报）在排版之前就说明要写 meta.date，不留英文的导出错误。
+#[test]
+fn an_archive_pdf_of_a_brief_without_a_date_asks_for_meta_date() {
+    let out = tempfile::tempdir().unwrap();
+    let data = root().join("data/yangling-2023-10");
+    let o = jianbao(&[
+        "build",
+        data.to_str().unwrap(),
+        "--pdf-standard",
+        "a-2b",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("meta.toml") && err.contains("meta.date") && err.contains("date = "),
+        "{err}"
+    );
+    assert!(!err.contains("missing document date"), "{err}");
+    assert_no_pdf(out.path());
+}
