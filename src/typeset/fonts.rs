@@ -256,6 +256,7 @@ fn truncated(mut file: std::fs::File) -> Result<(), String> {
 /// `families`：(角色, [(字体族, 数据中的位置)])。找不到时列出已加载的字体族。
 pub fn check_families(
     store: &FontStore,
+    index: &super::coverage::Index,
     families: &[(&str, Vec<(String, crate::base::diag::Origin)>)],
 ) -> Result<(), Problems> {
     let book = store.book();
@@ -283,7 +284,7 @@ pub fn check_families(
         return Err(problems);
     }
     for role in Roles::new(store, families).0 {
-        if let Some(c) = CJK_PROBE.chars().find(|c| !role.covers(book, *c)) {
+        if let Some(c) = CJK_PROBE.chars().find(|c| !role.covers(index, *c)) {
             problems.push(role.gap(c, "不含汉字"));
         }
     }
@@ -336,11 +337,8 @@ impl<'a> Roles<'a> {
 
 impl Role<'_> {
     /// 这个角色自己的字体族里有没有这个字（没有时 typst 会悄悄换用别的字体族）。
-    pub fn covers(&self, book: &typst::text::FontBook, c: char) -> bool {
-        self.fonts
-            .iter()
-            .filter_map(|&i| book.info(i))
-            .any(|info| info.coverage.contains(c as u32))
+    pub fn covers(&self, index: &super::coverage::Index, c: char) -> bool {
+        self.fonts.iter().any(|&i| index.font_covers(i, c))
     }
 
     /// 角色缺字的说明：点名角色和字体族，说明怎样加入字体。

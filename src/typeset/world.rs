@@ -48,6 +48,8 @@ impl Default for Limits {
 pub struct Engine {
     library: Arc<LazyHash<Library>>,
     fonts: Arc<FontStore>,
+    /// 字体的码位区间（查名单等的缺字时才建，建一次）。
+    coverage: Arc<std::sync::OnceLock<super::coverage::Index>>,
     pub templates: Arc<Templates>,
     sources: Arc<Mutex<HashMap<FileId, Source>>>,
     pub limits: Limits,
@@ -82,6 +84,7 @@ impl Engine {
         Self {
             library: library(None),
             fonts: Arc::new(fonts),
+            coverage: Arc::default(),
             templates: Arc::new(templates),
             sources: Arc::new(Mutex::new(HashMap::new())),
             limits: Limits::default(),
@@ -97,7 +100,10 @@ impl Engine {
 
     /// 文字中没有任何已加载字体包含的字（排版前查，免得印出方框）。
     pub fn missing_chars(&self, text: &str) -> Vec<char> {
-        super::coverage::Coverage::new(self.fonts.book())
+        let index = self
+            .coverage
+            .get_or_init(|| super::coverage::Index::new(self.fonts.book()));
+        super::coverage::Coverage::new(index)
             .missing(text)
             .into_iter()
             .map(|(_, c)| c)
