@@ -173,9 +173,7 @@ pub fn run(
         .iter()
         .flat_map(|r| kinds.iter().map(move |k| (r, *k)))
         .collect();
-    // 先排费时的手册、后排一页纸：最后几份都是短任务，各线程几乎同时收尾。结果仍按原顺序排列。
-    let mut order: Vec<usize> = (0..tasks.len()).collect();
-    order.sort_by_key(|&i| tasks[i].1 != Kind::Booklet);
+    let order = schedule(&tasks);
     let total = tasks.len();
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; total]);
     pool::run(
@@ -198,6 +196,21 @@ pub fn run(
         .into_iter()
         // 中断时没开始的文档没有结果。
         .flatten()
+        .collect()
+}
+
+/// 排的先后（结果仍按原顺序排列）：先排第一份手册（通常是全市版），其余线程同时排一页纸，最后排其余的手册。
+/// 县区版复用第一份手册的排版结果（各章与全市版相同），第一份没排完就开排的县区手册要从头排一遍：
+/// 示例数据两个线程时每份平均多花三成多。一页纸短，先排它们，第一份手册排完时其余线程正好接上手册。
+fn schedule(tasks: &[(&Region, Kind)]) -> Vec<usize> {
+    let booklets: Vec<usize> = (0..tasks.len())
+        .filter(|&i| tasks[i].1 == Kind::Booklet)
+        .collect();
+    let first = booklets.first().copied();
+    first
+        .into_iter()
+        .chain((0..tasks.len()).filter(|&i| tasks[i].1 != Kind::Booklet))
+        .chain(booklets.into_iter().skip(1))
         .collect()
 }
 
