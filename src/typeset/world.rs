@@ -111,8 +111,11 @@ impl Engine {
     }
 
     pub fn with_standard(mut self, standard: Option<Standard>) -> Self {
+        // 工作台每个任务都从同一台引擎设一次标准：标准没变时沿用原来的标准库（不必重建、重算哈希）。
+        if standard != self.standard {
+            self.library = library(standard);
+        }
         self.standard = standard;
-        self.library = library(standard);
         self
     }
 
