@@ -173,7 +173,7 @@ pub fn run(
         .iter()
         .flat_map(|r| kinds.iter().map(move |k| (r, *k)))
         .collect();
-    let order = schedule(&tasks);
+    let order = schedule(&tasks, jobs);
     let total = tasks.len();
     let results: Mutex<Vec<Option<Outcome>>> = Mutex::new(vec![None; total]);
     pool::run(
@@ -199,20 +199,28 @@ pub fn run(
         .collect()
 }
 
-/// 排的先后（结果仍按原顺序排列）：先排第一份手册（通常是全市版），其余线程同时排一页纸，最后排其余的手册。
-/// 县区版复用第一份手册的排版结果（各章与全市版相同），第一份没排完就开排的县区手册要从头排一遍：
-/// 示例数据两个线程时每份平均多花三成多。一页纸短，先排它们，第一份手册排完时其余线程正好接上手册。
-fn schedule(tasks: &[(&Region, Kind)]) -> Vec<usize> {
-    let booklets: Vec<usize> = (0..tasks.len())
-        .filter(|&i| tasks[i].1 == Kind::Booklet)
-        .collect();
-    let first = booklets.first().copied();
-    first
+/// 排的先后（结果仍按原顺序排列）：费时的手册在前、一页纸在后，最后几份都是短任务，各线程几乎同时收尾。
+/// 县区版复用第一份手册（通常是全市版）的排版结果，它没排完就开排的县区手册要从头排一遍（示例数据两个线程时
+/// 每份平均多花三成多），所以多线程时第一份手册之后先排几份一页纸，让其余线程等它的工夫不空着。
+/// 只排几份：typst 的缓存每排完一份就老一岁（`evict(10)`），隔开十份以上，第一份手册的结果就清掉了。
+fn schedule(tasks: &[(&Region, Kind)], jobs: usize) -> Vec<usize> {
+    let (booklets, others): (Vec<usize>, Vec<usize>) =
+        (0..tasks.len()).partition(|&i| tasks[i].1 == Kind::Booklet);
+    let early = others
+        .len()
+        .min(SUMMARIES_WHILE_FIRST_BOOKLET * jobs.saturating_sub(1));
+    booklets
+        .first()
+        .copied()
         .into_iter()
-        .chain((0..tasks.len()).filter(|&i| tasks[i].1 != Kind::Booklet))
-        .chain(booklets.into_iter().skip(1))
+        .chain(others[..early].iter().copied())
+        .chain(booklets.iter().skip(1).copied())
+        .chain(others[early..].iter().copied())
         .collect()
 }
+
+/// 第一份手册排着时，每个其余线程先排几份一页纸（一页纸约为手册的八分之一到四分之一）。
+const SUMMARIES_WHILE_FIRST_BOOKLET: usize = 6;
 
 fn one(
     project: &Project,
