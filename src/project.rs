@@ -266,12 +266,14 @@ pub fn engine(
     templates: Option<&Path>,
     project: &Project,
 ) -> Result<Engine, Problems> {
-    check_fonts(&fonts, project)?;
-    Ok(Engine::new(fonts, Templates::locate(templates)))
+    let engine = Engine::new(fonts, Templates::locate(templates));
+    check_fonts(&engine, project)?;
+    Ok(engine)
 }
 
-/// 主题点名的字体族都在、数据中的字都有字体包含。`watch` 每次重排都用已加载的字体再查一遍。
-pub fn check_fonts(fonts: &FontStore, project: &Project) -> Result<(), Problems> {
+/// 主题点名的字体族都在、数据中的字都有字体包含。`watch`、工作台每次重排都用引擎已加载的字体再查一遍。
+pub fn check_fonts(engine: &Engine, project: &Project) -> Result<(), Problems> {
+    let fonts = engine.fonts();
     let meta = &project.data.meta;
     let roles: Vec<(&str, Vec<(String, Origin)>)> = meta
         .value
@@ -293,10 +295,10 @@ pub fn check_fonts(fonts: &FontStore, project: &Project) -> Result<(), Problems>
             (role, located)
         })
         .collect();
-    let index = Index::new(fonts.book());
-    typeset::fonts::check_families(fonts, &index, &roles)?;
+    let index = engine.coverage();
+    typeset::fonts::check_families(fonts, index, &roles)?;
     let roles = typeset::fonts::Roles::new(fonts, &roles);
-    let missing = coverage(&index, &roles, &project.data.sources());
+    let missing = coverage(index, &roles, &project.data.sources());
     if !missing.is_empty() {
         return Err(missing);
     }

@@ -124,7 +124,7 @@ impl Watch<'_> {
             Ok(v) => v,
             Err(p) => return failed("数据有问题", &p),
         };
-        if let Err(p) = project::check_fonts(self.engine.fonts(), &project) {
+        if let Err(p) = project::check_fonts(self.engine, &project) {
             return failed("数据有问题", &p);
         }
         // 与 build 同一条路径：全部排好、通过检查之后才写出。

@@ -191,7 +191,7 @@ fn run(
     let problems = |p: crate::base::diag::Problems| p.to_string();
     let project = Project::load(&wb.dir, &s.options).map_err(problems)?;
     let engine = wb.engine.clone().with_standard(s.standard);
-    project::check_fonts(engine.fonts(), &project).map_err(problems)?;
+    project::check_fonts(&engine, &project).map_err(problems)?;
     let _lock = output::lock(&wb.out).map_err(|e| format!("{e:#}"))?;
     let out = &wb.out;
     let rel = |p: &Path| {

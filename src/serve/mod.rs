@@ -175,7 +175,7 @@ impl Workbench {
             })
             .unwrap_or_default();
         let view = project.view_for(edition.as_deref())?;
-        project::check_fonts(self.engine.fonts(), &project)?;
+        project::check_fonts(&self.engine, &project)?;
         let press = project.press(&self.engine);
         // 手册和一页纸各在一个线程里排（两核各排一份，一页纸不必等手册）。
         let laid = std::thread::scope(|s| {

@@ -48,7 +48,7 @@ impl Default for Limits {
 pub struct Engine {
     library: Arc<LazyHash<Library>>,
     fonts: Arc<FontStore>,
-    /// 字体的码位区间（查名单等的缺字时才建，建一次）。
+    /// 字体的码位区间（第一次查缺字时建，此后各次检查共用）。
     coverage: Arc<std::sync::OnceLock<super::coverage::Index>>,
     pub templates: Arc<Templates>,
     sources: Arc<Mutex<HashMap<FileId, Source>>>,
@@ -98,12 +98,15 @@ impl Engine {
         self
     }
 
+    /// 已加载字体的码位区间：缺字检查（数据、名单）都用它，只建一次。
+    pub fn coverage(&self) -> &super::coverage::Index {
+        self.coverage
+            .get_or_init(|| super::coverage::Index::new(self.fonts.book()))
+    }
+
     /// 文字中没有任何已加载字体包含的字（排版前查，免得印出方框）。
     pub fn missing_chars(&self, text: &str) -> Vec<char> {
-        let index = self
-            .coverage
-            .get_or_init(|| super::coverage::Index::new(self.fonts.book()));
-        super::coverage::Coverage::new(index)
+        super::coverage::Coverage::new(self.coverage())
             .missing(text)
             .into_iter()
             .map(|(_, c)| c)
