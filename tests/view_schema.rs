@@ -88,6 +88,10 @@ const PINNED: &[(u64, &str)] = &[
         7,
         "047223799aad861bde2ea6d8db7b27a51f75229b20bf1ad2b718523b32b66b9a",
     ),
+    (
+        8,
+        "853015fca6fd8d3aed029aa3c01f5db7c4b344e4624be9cc13eca948f885afb8",
+    ),
 ];
 
 fn fingerprint(schema: &Value) -> String {

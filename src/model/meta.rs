@@ -161,7 +161,7 @@ pub enum Only {
     County,
 }
 
-/// 版式主题：各字体角色使用的字体族、纸张、强调色、封面样式、落款。改这里就能换样式，不必碰 Typst 模板。
+/// 版式主题：各字体角色使用的字体族、纸张、强调色、封面样式、版式风格、落款。改这里就能换样式，不必碰 Typst 模板。
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Theme {
@@ -179,10 +179,34 @@ pub struct Theme {
     /// 不写时，文种为“简报”用 redhead，其余用 plain。
     #[serde(default)]
     pub cover: Option<Cover>,
+    /// 版式风格：formal（默认，会议材料的样式：三线表、正文色的二级标题、要点和事实排成段落）
+    /// 或 vivid（色块版：表头底色、隔行底纹、强调色的表线和二级标题、要点加色框、事实前加一字线）。
+    #[serde(default)]
+    pub style: Option<Style>,
     /// 落款（可选）：手册末尾和公文模板署名处印的发文单位，如“中共商丘市委办公室”；不写时用 meta.issuer。
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub signoff: Option<Spanned<String>>,
+}
+
+/// 版式风格。
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Style {
+    /// 会议材料的样式：三线表，强调色只用于封面、章标题和关键数字。
+    #[default]
+    Formal,
+    /// 色块版：表头底色与隔行底纹、强调色的表线和二级标题、要点加色框、事实前加一字线。
+    Vivid,
+}
+
+impl Style {
+    pub fn label(self) -> &'static str {
+        match self {
+            Style::Formal => "formal",
+            Style::Vivid => "vivid",
+        }
+    }
 }
 
 /// 封面样式。

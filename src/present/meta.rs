@@ -200,6 +200,7 @@ impl Cx {
             copy_no: m.copy_no.as_deref().map(one_line),
             recipient: None,
             cover: cover.label().to_owned(),
+            style: theme.style.unwrap_or_default().label().to_owned(),
             signoff,
             binding: options
                 .binding

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::highlight::Segment;
 
 /// 数据格式版本：JSON 结构有改动时加一，自己写的模板可据此判断能否读懂。
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct View {
@@ -55,6 +55,8 @@ pub struct Render {
     pub recipient: Option<String>,
     /// 封面样式：plain（学习资料式）或 redhead（简报式红头报头）。
     pub cover: String,
+    /// 版式风格：formal（会议材料：三线表、正文色的二级标题）或 vivid（色块版：表头底色、隔行底纹、要点色框）。
+    pub style: String,
     /// 落款：发文单位署名（theme.signoff，默认为 meta.issuer）；都没有时为 null。
     pub signoff: Option<String>,
     /// 装订方式：saddle（骑马订，补足 4 的倍数页）、side（平订，补足双数页）、sheet（单页，不补白）。
