@@ -154,8 +154,14 @@ impl Press {
         check_layout(&t.doc, template, view)?;
         // 3. 印前检查（preflight，typeset/preflight/）：读排好的版面（`&t.doc`），找出避头尾、孤字、背题、
         //    过小的字等问题；一页纸上过小的字总是错误，`--strict` 时任何发现都让这份文档失败。
-        let preflight::Inspection { findings, notes } =
-            preflight::inspect(&t.doc, &preflight_context(view, template, &t.doc));
+        let cx = preflight_context(view, template, &t.doc);
+        let preflight::Inspection {
+            mut findings,
+            notes,
+        } = preflight::inspect(&t.doc, &cx);
+        if !t.settled {
+            findings.insert(0, preflight::unsettled(&cx.document));
+        }
         too_small(template, &findings)?;
         strict(&self.engine, template.label(), &findings)?;
         timing::add(1, t0);

@@ -441,6 +441,41 @@ fn strict_check_fails_with_exit_4_and_json_lists_the_findings() {
     assert_no_pdf(&out);
 }
 
+/// 自测：模板里一处按上一遍结果来回翻转的判断，typst 五遍内排不定。这份手册有一条“版面未定”（排出的版面可能
+/// 与检查看到的不同），`--strict` 时算错误；那条英文的总警告不再打印，指出模板哪一处的各条换成中文。
+#[test]
+fn a_layout_that_never_settles_is_a_finding() {
+    let templates = templates_with_booklet_line(
+        "#context { let q = query(<flip>); [#metadata(if q.len() > 0 { not q.first().value } else { true })<flip>] }",
+    );
+    let t = templates.path().to_str().unwrap();
+    let data = "data/zhengzhou-2023";
+    let o = jianbao(&[
+        "check",
+        data,
+        "--layout",
+        "--templates",
+        t,
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let list = json.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{json}");
+    assert_eq!(list[0]["rule"], "unsettled");
+    assert_eq!(list[0]["document"], "郑州市-简报手册");
+    let err = stderr(&o);
+    assert!(!err.contains("did not converge"), "{err}");
+    assert!(
+        err.contains("排版未定：查询 `<flip>` 的结果在各遍之间不同"),
+        "{err}"
+    );
+    let o = jianbao(&["check", data, "--layout", "--strict", "--templates", t]);
+    assert_eq!(o.status.code(), Some(4), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("【版面未定】"), "{}", stdout(&o));
+}
+
 #[test]
 fn short_brief_from_init_has_no_blank_page_in_the_body() {
     let dir = tempfile::tempdir().unwrap();

@@ -3,6 +3,7 @@
 pub mod coverage;
 pub mod fonts;
 pub mod inspect;
+mod messages;
 pub mod preflight;
 pub mod templates;
 pub mod timings;
@@ -58,6 +59,9 @@ impl Kind {
 pub struct Typeset {
     pub doc: PagedDocument,
     pub warnings: Vec<String>,
+    /// typst 在五遍之内排定了（没有警告“did not converge”）。没排定时版面可能与检查看到的不同，
+    /// 版面检查把它当作一条发现（版面未定），那条总的警告不再另外打印。
+    pub settled: bool,
 }
 
 /// 排版一份文档。`data` 是规范化 JSON，`date` 用作 typst 的“今天”和 PDF 时间戳。
@@ -141,9 +145,13 @@ pub fn typeset_template(
             // 无论成败都清理缓存，批量时内存不随文档数增长。
             typst::comemo::evict(10);
             trim_heap();
+            let unsettled =
+                |w: &SourceDiagnostic| w.message.starts_with("document did not converge");
+            let settled = !warned.warnings.iter().any(unsettled);
             let warnings: Vec<String> = warned
                 .warnings
                 .iter()
+                .filter(|w| !unsettled(w))
                 .map(|w| diagnostic_problem(&world, w).to_string())
                 .collect();
             let doc = warned.output.map_err(|errors| {
@@ -157,7 +165,7 @@ pub fn typeset_template(
             if done.swap(true, Ordering::SeqCst) {
                 ABANDONED.fetch_sub(1, Ordering::SeqCst);
             }
-            let _ = tx.send((doc, warnings));
+            let _ = tx.send((doc, warnings, settled));
         });
     if let Err(e) = spawned {
         return Err(Problems(vec![Problem::new(
@@ -166,7 +174,7 @@ pub fn typeset_template(
             format!("无法启动排版线程：{}", crate::base::diag::os_error(&e)),
         )]));
     }
-    let (doc, warnings) = match rx.recv_timeout(limits.time) {
+    let (doc, warnings, settled) = match rx.recv_timeout(limits.time) {
         Ok(r) => r,
         Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
             if !abandoned.swap(true, Ordering::SeqCst) {
@@ -218,7 +226,11 @@ pub fn typeset_template(
             },
         )]));
     }
-    Ok(Typeset { doc, warnings })
+    Ok(Typeset {
+        doc,
+        warnings,
+        settled,
+    })
 }
 
 /// 导出 PDF：标识和时间戳都来自数据，同样的输入得到逐字节相同的文件。
@@ -314,7 +326,7 @@ fn diagnostic_problem(world: &DocWorld, d: &SourceDiagnostic) -> Problem {
         Severity::Error => "排版错误：",
         Severity::Warning => "排版警告：",
     });
-    message.push_str(&file_error_in_chinese(&d.message));
+    message.push_str(&messages::in_chinese(&d.message));
     if d.message.contains("access denied") || d.message.contains("escape the project root") {
         message.push_str("（模板只能读取模板目录和数据目录 /data/ 中的文件）");
     }
@@ -325,36 +337,8 @@ fn diagnostic_problem(world: &DocWorld, d: &SourceDiagnostic) -> Problem {
         .filter(|h| !h.v.contains("--root") && !h.v.contains("sandbox"))
     {
         message.push_str("（提示：");
-        message.push_str(&hint.v);
+        message.push_str(&messages::hint_in_chinese(&hint.v));
         message.push('）');
     }
     Problem::new(origin, "", message)
-}
-
-/// typst 读文件出错时的英文说法换成中文；`World::read` 给出的中文原因（括号里）原样保留。
-fn file_error_in_chinese(message: &str) -> String {
-    if let Some(rest) = message.strip_prefix("file not found (searched at ") {
-        return format!("文件不存在（{}）", rest.trim_end_matches(')'));
-    }
-    let fixed = [
-        (
-            "failed to load file (access denied)",
-            "无法读取文件（不允许读取这个位置）",
-        ),
-        (
-            "failed to load file (is a directory)",
-            "这是一个目录，不是文件",
-        ),
-        ("file is not valid UTF-8", "文件不是 UTF-8 编码"),
-        ("not a Typst source file", "不是 Typst 源文件"),
-    ];
-    for (en, zh) in fixed {
-        if message == en {
-            return zh.to_owned();
-        }
-    }
-    if let Some(rest) = message.strip_prefix("failed to load file (") {
-        return format!("无法读取文件：{}", rest.strip_suffix(')').unwrap_or(rest));
-    }
-    message.to_owned()
 }

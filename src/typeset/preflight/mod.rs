@@ -55,6 +55,8 @@ pub enum Rule {
     TooSmall,
     /// 强调色与纸张的对比度不足 4.5:1。
     LowContrast,
+    /// typst 五遍内没有排定：版面可能与检查看到的不同。
+    Unsettled,
 }
 
 impl Rule {
@@ -79,6 +81,7 @@ impl Rule {
             Rule::MissingGlyph => "缺字",
             Rule::TooSmall => "字号过小",
             Rule::LowContrast => "对比度不足",
+            Rule::Unsettled => "版面未定",
         }
     }
 }
@@ -187,6 +190,21 @@ pub fn inspect(doc: &PagedDocument, cx: &Context) -> Inspection {
     Inspection {
         findings: out,
         notes,
+    }
+}
+
+/// typst 五遍内没有排定的文档：模板里按位置所做的调整来回摆动，排出的版面可能与检查看到的不同。
+pub fn unsettled(document: &str) -> Finding {
+    Finding {
+        rule: Rule::Unsettled,
+        document: document.to_owned(),
+        page: 0,
+        x_mm: 0.0,
+        y_mm: 0.0,
+        text: String::new(),
+        message: "版面在 typst 的五遍排版内没有定下来（模板按位置所做的调整在两种排法之间来回摆动），\
+                  页码、目录或文末落款可能与检查看到的不同；请查看排出的最后几页，或把数据目录交给维护者"
+            .into(),
     }
 }
 
