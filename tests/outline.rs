@@ -757,6 +757,33 @@ fn a_last_table_and_its_colophon_settle_within_typsts_passes() {
     }
 }
 
+/// 随机大纲找到的一例（tests/fixtures/bind-last-targets）：最后一块是三行的目标表（不到四行，拆不开），高过版心的
+/// 四分之一，原先不随落款走，落款单独成页。整块挪到下一页时本页只空出三成（大片留白从三分之一算起），现在就整块
+/// 连同落款换页：既没有落款单独成页，也没有大片留白。
+#[test]
+fn a_last_block_that_leaves_under_a_third_empty_goes_over_with_the_colophon() {
+    let project = load(&root().join("tests/fixtures/bind-last-targets"));
+    let engine = engine(&project);
+    let found: Vec<String> = project
+        .render(&engine, &project.view, Kind::Booklet)
+        .unwrap_or_else(|p| panic!("{p}"))
+        .findings
+        .iter()
+        .map(|f| f.to_string())
+        .collect();
+    assert!(found.is_empty(), "{found:#?}");
+    let pages = pages(&project, &engine, Kind::Booklet);
+    let table = pages
+        .iter()
+        .position(|p| p.contains("完成时限"))
+        .expect("目标表排出");
+    assert!(
+        pages[table].contains("测试编写组"),
+        "目标表与落款在同一页：{}",
+        pages[table]
+    );
+}
+
 /// 随机大纲找到的一例（tests/fixtures/long-task-numbers）：一页纸的任务块只列出第十一项，编号“（十一）”比
 /// 2.6 字宽的编号列宽，折成两行，压住了右边的任务文字。编号列现在按最宽的编号放宽（短编号的版面不变）。
 #[test]
