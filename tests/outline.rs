@@ -738,24 +738,30 @@ fn a_growth_chart_taller_than_a_third_of_the_page_splits_instead_of_leaving_it_a
 #[test]
 fn a_last_table_and_its_colophon_settle_within_typsts_passes() {
     for name in ["settle-carried-table", "settle-after-carrying"] {
-        let project = load(&root().join("tests/fixtures").join(name));
-        let engine = engine(&project);
-        let json = serde_json::to_vec(&project.view).unwrap();
-        let laid = jianbao::typeset::typeset(
-            &engine,
-            Kind::Booklet,
-            json,
-            Some(project.data.dir.clone()),
-            project.date,
-        )
-        .unwrap_or_else(|p| panic!("{p}"));
-        assert!(laid.warnings.is_empty(), "{name}：{:#?}", laid.warnings);
-        let rendered = project
-            .render(&engine, &project.view, Kind::Booklet)
-            .unwrap_or_else(|p| panic!("{p}"));
-        let found: Vec<String> = rendered.findings.iter().map(|f| f.to_string()).collect();
+        let (project, engine) = load_fixture(name);
+        let (found, warnings) = booklet_findings(&project, &engine);
+        assert!(warnings.is_empty(), "{name}：{warnings:#?}");
         assert!(found.is_empty(), "{name}：{found:#?}");
     }
+}
+
+/// tests/fixtures 中的一个数据集和它的引擎。
+fn load_fixture(name: &str) -> (Project, jianbao::typeset::world::Engine) {
+    let project = load(&root().join("tests/fixtures").join(name));
+    let engine = engine(&project);
+    (project, engine)
+}
+
+/// 排手册并做版面检查：全部发现和排版警告（各一行文字）。
+fn booklet_findings(
+    project: &Project,
+    engine: &jianbao::typeset::world::Engine,
+) -> (Vec<String>, Vec<String>) {
+    let rendered = project
+        .render(engine, &project.view, Kind::Booklet)
+        .unwrap_or_else(|p| panic!("{p}"));
+    let found = rendered.findings.iter().map(|f| f.to_string()).collect();
+    (found, rendered.warnings)
 }
 
 /// 随机大纲找到的一例（tests/fixtures/bind-last-targets）：最后一块是三行的目标表（不到四行，拆不开），高过版心的
@@ -763,15 +769,8 @@ fn a_last_table_and_its_colophon_settle_within_typsts_passes() {
 /// 连同落款换页：既没有落款单独成页，也没有大片留白。
 #[test]
 fn a_last_block_that_leaves_under_a_third_empty_goes_over_with_the_colophon() {
-    let project = load(&root().join("tests/fixtures/bind-last-targets"));
-    let engine = engine(&project);
-    let found: Vec<String> = project
-        .render(&engine, &project.view, Kind::Booklet)
-        .unwrap_or_else(|p| panic!("{p}"))
-        .findings
-        .iter()
-        .map(|f| f.to_string())
-        .collect();
+    let (project, engine) = load_fixture("bind-last-targets");
+    let (found, _) = booklet_findings(&project, &engine);
     assert!(found.is_empty(), "{found:#?}");
     let pages = pages(&project, &engine, Kind::Booklet);
     let table = pages
@@ -796,15 +795,8 @@ fn the_last_lines_of_a_long_last_paragraph_go_over_with_the_colophon() {
 }
 
 fn last_lines_go_over(name: &str) {
-    let project = load(&root().join("tests/fixtures").join(name));
-    let engine = engine(&project);
-    let found: Vec<String> = project
-        .render(&engine, &project.view, Kind::Booklet)
-        .unwrap_or_else(|p| panic!("{p}"))
-        .findings
-        .iter()
-        .map(|f| f.to_string())
-        .collect();
+    let (project, engine) = load_fixture(name);
+    let (found, _) = booklet_findings(&project, &engine);
     assert!(found.is_empty(), "{name}：{found:#?}");
     let pages = pages(&project, &engine, Kind::Booklet);
     let last = pages
