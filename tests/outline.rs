@@ -319,10 +319,22 @@ fn assert_clear(p: &Problems, case: &Case) {
     }
 }
 
+/// 随机大纲的种子：默认固定，每次运行查同样的 200 例，CI 不因罕见的一例时过时不过；要查别的大纲时设
+/// `PROPTEST_RNG_SEED=数字`，`PROPTEST_RNG_SEED=random` 每次换新的（本地大批量地查，见 README“测试”）。
+fn outline_seed() -> proptest::test_runner::RngSeed {
+    use proptest::test_runner::RngSeed;
+    match std::env::var("PROPTEST_RNG_SEED").as_deref() {
+        Ok("random") => RngSeed::Random,
+        Ok(n) => RngSeed::Fixed(n.parse().expect("PROPTEST_RNG_SEED 应是数字或 random")),
+        Err(_) => RngSeed::Fixed(20261201),
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(200),
         failure_persistence: None,
+        rng_seed: outline_seed(),
         ..ProptestConfig::default()
     })]
 
@@ -358,26 +370,10 @@ proptest! {
                 Err(p) => assert_clear(&p, &c),
             }
             match project.render(&engine, &project.view, kind) {
-                // 版面检查：一页纸上什么也不许有（内容少、放大到上限仍排不满时只是提示，不算发现）；手册上除了
-                // “大片留白”“落款单独成页”和“版面未定”什么也不许有。大片留白在本地 1357 份可排的随机大纲里还有 2 份
-                // （最后一块以挪不动也压不矮的图结尾）；落款单独成页和版面未定在那 1357 份和收集到的 39 份里都没有了，
-                // 查它们的 800、1500、2000 例的运行也都通过，但有一次 200 例的运行失败、没有留下是哪一项。每次 200 例、
-                // 例例不同，罕见的一例会让测试时过时不过，所以这三项照样只由检查报出、不在这里断言。
+                // 版面检查：手册和一页纸上什么也不许有（一页纸内容少、放大到上限仍排不满时只是提示，不算发现）。
                 // 随机拼的标题由词组成，“标题断词”也在查。
                 Ok(r) => {
-                    use jianbao::typeset::preflight::Rule;
-                    let bad: Vec<String> = r
-                        .findings
-                        .iter()
-                        .filter(|f| {
-                            kind == Kind::Summary
-                                || !matches!(
-                                    f.rule,
-                                    Rule::EmptyPage | Rule::LoneColophon | Rule::Unsettled
-                                )
-                        })
-                        .map(|f| f.to_string())
-                        .collect();
+                    let bad: Vec<String> = r.findings.iter().map(|f| f.to_string()).collect();
                     prop_assert!(bad.is_empty(), "{kind:?} 版面检查：{bad:#?}\n{c:?}");
                 }
                 Err(p) => assert_clear(&p, &c),
@@ -787,10 +783,45 @@ fn a_last_block_that_leaves_under_a_third_empty_goes_over_with_the_colophon() {
 /// 随机大纲找到的两例：最后一章只有一段占大半页的话（tests/fixtures/push-last-paragraph），或最后一块是三行十四列、
 /// 按列拆成三张的表（push-wide-table），排到页底，落款放不下。整块挪走会空出三成以上，原先落款只好单独成页。
 /// 现在页底浮一个两行多高的空块，段末两三行（表末几行）随落款到下一页：落款上面有正文，前一页下部只空两三行。
+/// 另一例（push-last-item）：最后一块是从前两页起的几段叙述，末段占了末页的大半。空块浮在末段之前（它从末页起），
+/// 不在整块之前（那在两页之前，挤不走末页的行）。
 #[test]
 fn the_last_lines_of_a_long_last_paragraph_go_over_with_the_colophon() {
-    for name in ["push-last-paragraph", "push-wide-table"] {
+    for name in ["push-last-paragraph", "push-wide-table", "push-last-item"] {
         last_lines_go_over(name);
+    }
+}
+
+/// 随机大纲找到的两例：最后一块的卡片跨页，其后 8 项的增速图连同落款在本页放不下。split-last-growth-chart 压到一半，
+/// 量法仍差几点（量不到图前的段距）；split-last-growth-chart-fits-on-paper 量出差 0.25 点放得下。两例原先都整张图
+/// 连同落款换页，本页空出三成以上。现在这样的图在两项之间分页：本页排满，末两项连同落款到下一页，图名加“（续）”。
+#[test]
+fn a_last_growth_chart_that_still_does_not_fit_splits_instead_of_leaving_a_third_empty() {
+    for name in [
+        "split-last-growth-chart",
+        "split-last-growth-chart-fits-on-paper",
+    ] {
+        let (project, engine) = load_fixture(name);
+        let (found, warnings) = booklet_findings(&project, &engine);
+        assert!(
+            found.is_empty() && warnings.is_empty(),
+            "{name}：{found:#?}{warnings:#?}"
+        );
+        let pages = pages(&project, &engine, Kind::Booklet);
+        let last = pages
+            .iter()
+            .rposition(|p| p.contains("测试编写组"))
+            .expect("落款排出");
+        assert!(
+            pages[last].contains("主要指标增速") && pages[last].contains("（续）"),
+            "{name}：末两项带着图名和“（续）”与落款同页：{}",
+            pages[last]
+        );
+        assert!(
+            pages[last - 1].contains("主要指标增速"),
+            "{name}：图的前几项留在前一页：{}",
+            pages[last - 1]
+        );
     }
 }
 
