@@ -273,9 +273,10 @@ fn signature_date_sits_four_characters_in_and_target_numbers_continue() {
 }
 
 /// 署名齐全的四个样例用公文模板排：正文是随附的朱雀仿宋，引号全角；版面检查只报缺小标宋
-/// （随附的字体里没有，报出角色和加字体的办法），此外什么也没有——郑州原先有一处孤字“以｜上。”。
+/// （随附的字体里没有，报出角色和加字体的办法），此外什么也没有——郑州原先有一处孤字“以｜上。”。给 title
+/// 角色指定一个宋体以外的字体后，`--strict` 通过。
 #[test]
-fn every_sample_with_an_issuer_sets_cleanly_in_gongwen_except_the_missing_title_font() {
+fn every_sample_with_an_issuer_sets_cleanly_in_gongwen_and_only_misses_the_title_font() {
     for sample in [
         "zhengzhou-2023",
         "shangqiu-2023",
@@ -310,6 +311,35 @@ fn every_sample_with_an_issuer_sets_cleanly_in_gongwen_except_the_missing_title_
         assert!(
             fonts.iter().any(|f| f.name.contains("ZhuqueFangsong")),
             "{sample}：正文应是仿宋：{fonts:?}"
+        );
+
+        // 有小标宋授权的单位在 meta.toml 里给 title 角色指定自己的字体；这里用随附的霞鹜文楷代替（只要不是宋体），
+        // 版面检查就什么也没有，`--strict` 通过：缺小标宋是唯一的一条。
+        let data = tempfile::tempdir().unwrap();
+        copy_dir(&root().join("data").join(sample), data.path());
+        append(
+            &data.path().join("meta.toml"),
+            "\n[theme.fonts]\ntitle = [\"LXGW WenKai\"]\n",
+        );
+        let strict_out = tempfile::tempdir().unwrap();
+        let o = jianbao(&[
+            "build",
+            data.path().to_str().unwrap(),
+            "--template",
+            "gongwen",
+            "--strict",
+            "--out",
+            strict_out.path().to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{sample}：{}", stderr(&o));
+        assert!(!stderr(&o).contains('【'), "{sample}：{}", stderr(&o));
+        assert!(
+            std::fs::read_dir(strict_out.path()).unwrap().any(|e| e
+                .unwrap()
+                .path()
+                .to_string_lossy()
+                .ends_with("-gongwen.pdf")),
+            "{sample}：--strict 通过时写出公文"
         );
     }
 }
