@@ -846,6 +846,29 @@ fn last_lines_go_over(name: &str) {
     );
 }
 
+/// 随机大纲找到的一例（tests/fixtures/shrink-last-trend-chart）：最后一块是带两行小标题的走势图，压到一半连同落款仍差
+/// 5 点放不下，原先整块换页，本页空出 34%。走势图不能在两项之间分页；全文最后一块的图在换页会空出三成以上时再多压
+/// 一档（0.4），留在本页，与落款同页。
+#[test]
+fn a_last_trend_chart_is_drawn_flatter_instead_of_leaving_a_third_empty() {
+    let (project, engine) = load_fixture("shrink-last-trend-chart");
+    let (found, warnings) = booklet_findings(&project, &engine);
+    assert!(
+        found.is_empty() && warnings.is_empty(),
+        "{found:#?}{warnings:#?}"
+    );
+    let pages = pages(&project, &engine, Kind::Booklet);
+    let last = pages
+        .iter()
+        .rposition(|p| p.contains("测试编写组"))
+        .expect("落款排出");
+    assert!(
+        pages[last].contains("单位") && pages[last].contains("主要指标增速"),
+        "走势图留在前面的卡片和增速图那一页，与落款同页：{}",
+        pages[last]
+    );
+}
+
 /// 随机大纲找到的一例（tests/fixtures/long-task-numbers）：一页纸的任务块只列出第十一项，编号“（十一）”比
 /// 2.6 字宽的编号列宽，折成两行，压住了右边的任务文字。编号列现在按最宽的编号放宽（短编号的版面不变）。
 #[test]
