@@ -726,14 +726,20 @@ fn a_growth_chart_taller_than_a_third_of_the_page_splits_instead_of_leaving_it_a
     assert_eq!(with_title, 2, "增速图应分在两页，图名各印一次");
 }
 
-/// 随机大纲找到的两例，最后一块都是表：照常排时落款单独成页，于是表末两行随落款带到下一页。原先带了以后
+/// 随机大纲找到的两例，最后一块是表：照常排时落款单独成页，于是表末两行随落款带到下一页。原先带了以后
 /// 判断不必带、改回不带，落款却按上一遍（在新的一页上）的位置选了照常的，放不下又单独成页，如此来回
 /// （tests/fixtures/settle-carried-table）；或先带、再改回不带，页数变了两次，目录和补白跟着变
 /// （settle-after-carrying）：typst 五遍内排不定，警告“did not converge”，版面与检查时可能不同。
 /// 现在判断不必带的那一遍就整张排、落款按算出的位置收紧，收紧的落款放得下时不算单独成页：两例都排定、没有发现。
+/// 第三例（settle-split-last-growth-chart）最后一块是分页的增速图：末两项的“（续）”原先要再排一遍按位置判断，
+/// 叠在前一章的图分页、本图分页之后，五遍不够；现在不高的图分页时当遍就印。
 #[test]
-fn a_last_table_and_its_colophon_settle_within_typsts_passes() {
-    for name in ["settle-carried-table", "settle-after-carrying"] {
+fn the_last_block_and_its_colophon_settle_within_typsts_passes() {
+    for name in [
+        "settle-carried-table",
+        "settle-after-carrying",
+        "settle-split-last-growth-chart",
+    ] {
         let (project, engine) = load_fixture(name);
         let (found, warnings) = booklet_findings(&project, &engine);
         assert!(warnings.is_empty(), "{name}：{warnings:#?}");
