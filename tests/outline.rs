@@ -807,17 +807,7 @@ fn a_last_growth_chart_that_still_does_not_fit_splits_instead_of_leaving_a_third
         "split-last-growth-chart",
         "split-last-growth-chart-fits-on-paper",
     ] {
-        let (project, engine) = load_fixture(name);
-        let (found, warnings) = booklet_findings(&project, &engine);
-        assert!(
-            found.is_empty() && warnings.is_empty(),
-            "{name}：{found:#?}{warnings:#?}"
-        );
-        let pages = pages(&project, &engine, Kind::Booklet);
-        let last = pages
-            .iter()
-            .rposition(|p| p.contains("测试编写组"))
-            .expect("落款排出");
+        let (pages, last) = clean_colophon_page(name);
         assert!(
             pages[last].contains("主要指标增速") && pages[last].contains("（续）"),
             "{name}：末两项带着图名和“（续）”与落款同页：{}",
@@ -831,15 +821,24 @@ fn a_last_growth_chart_that_still_does_not_fit_splits_instead_of_leaving_a_third
     }
 }
 
-fn last_lines_go_over(name: &str) {
+/// 排 tests/fixtures 中的手册：没有任何发现、没有排版警告；返回各页文字和落款所在的页。
+fn clean_colophon_page(name: &str) -> (Vec<String>, usize) {
     let (project, engine) = load_fixture(name);
-    let (found, _) = booklet_findings(&project, &engine);
-    assert!(found.is_empty(), "{name}：{found:#?}");
+    let (found, warnings) = booklet_findings(&project, &engine);
+    assert!(
+        found.is_empty() && warnings.is_empty(),
+        "{name}：{found:#?}{warnings:#?}"
+    );
     let pages = pages(&project, &engine, Kind::Booklet);
     let last = pages
         .iter()
         .rposition(|p| p.contains("测试编写组"))
         .expect("落款排出");
+    (pages, last)
+}
+
+fn last_lines_go_over(name: &str) {
+    let (pages, last) = clean_colophon_page(name);
     let above = compact(&pages[last]);
     let above = &above[..above.find("测试编写组").unwrap()];
     assert!(
@@ -857,17 +856,7 @@ fn last_lines_go_over(name: &str) {
 /// 一档（0.4），留在本页，与落款同页。
 #[test]
 fn a_last_trend_chart_is_drawn_flatter_instead_of_leaving_a_third_empty() {
-    let (project, engine) = load_fixture("shrink-last-trend-chart");
-    let (found, warnings) = booklet_findings(&project, &engine);
-    assert!(
-        found.is_empty() && warnings.is_empty(),
-        "{found:#?}{warnings:#?}"
-    );
-    let pages = pages(&project, &engine, Kind::Booklet);
-    let last = pages
-        .iter()
-        .rposition(|p| p.contains("测试编写组"))
-        .expect("落款排出");
+    let (pages, last) = clean_colophon_page("shrink-last-trend-chart");
     assert!(
         pages[last].contains("单位") && pages[last].contains("主要指标增速"),
         "走势图留在前面的卡片和增速图那一页，与落款同页：{}",
